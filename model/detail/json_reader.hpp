@@ -1,0 +1,177 @@
+#pragma once
+// Path-aware reading of a simdjson DOM into the model's value types. Internal to model/:
+// only codec implementation files include it, so simdjson stays out of public headers.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "model/codec.hpp"
+#include "model/field_error.hpp"
+#include "model/time.hpp"
+
+namespace baorestore::model::detail {
+
+enum class presence { optional, required };
+
+/// Collects the errors of one decode and carries its strictness.
+class decode_context {
+public:
+  explicit decode_context(bool strict) : strict_(strict) {
+    // nop
+  }
+  void error(std::string path, std::string message) {
+    errors_.push_back({std::move(path), std::move(message)});
+  }
+  bool strict() const { return strict_; }
+  bool failed() const { return !errors_.empty(); }
+  field_errors take_errors() { return std::move(errors_); }
+
+private:
+  bool strict_;
+  field_errors errors_;
+};
+
+/// "string", "integer", "number", "boolean", "null", "array" or "object".
+std::string_view json_type_name(simdjson::dom::element_type t);
+
+std::string index_path(const std::string& path, std::size_t i);
+
+class object_reader;
+
+/// Reads one element of an array (or a standalone value) at a known path.
+std::optional<std::string> read_string(simdjson::dom::element e, const std::string& path,
+                                       decode_context& ctx);
+
+/// Reads the fields of one JSON object, remembering which keys it consumed so that
+/// finish() can report unknown and duplicate ones when strict.
+class object_reader {
+public:
+  object_reader(simdjson::dom::object obj, std::string path, decode_context& ctx,
+                bool strict)
+    : obj_(obj), path_(std::move(path)), ctx_(ctx), strict_(strict) {
+    // nop
+  }
+
+  /// The field's value, or nullopt when absent or null (a "required" error if required).
+  std::optional<simdjson::dom::element> field(std::string_view key, presence p);
+
+  void read(std::string_view key, std::string& out, presence p = presence::optional);
+  void read(std::string_view key, std::optional<std::string>& out);
+  void read(std::string_view key, bool& out, presence p = presence::optional);
+  void read(std::string_view key, std::optional<bool>& out);
+  void read(std::string_view key, std::int64_t& out, presence p = presence::optional);
+  void read(std::string_view key, std::int32_t& out, presence p = presence::optional);
+  void read(std::string_view key, std::optional<std::int64_t>& out);
+  void read(std::string_view key, std::optional<std::int32_t>& out);
+  void read(std::string_view key, std::optional<timestamp>& out,
+            presence p = presence::optional);
+  void read(std::string_view key, std::map<std::string, std::string>& out);
+  void read(std::string_view key, std::vector<std::string>& out);
+
+  /// Nested object at `key`: calls fill(reader) when present. Returns whether it did.
+  /// The child is strict when this reader is, or when `strict_child` says so.
+  template <class F>
+  bool object(std::string_view key, presence p, F&& fill, bool strict_child = false) {
+    auto e = field(key, p);
+    if (!e)
+      return false;
+    simdjson::dom::object child;
+    if (e->get(child) != simdjson::SUCCESS) {
+      type_error(path_of(key), "object", *e);
+      return false;
+    }
+    object_reader r{child, path_of(key), ctx_, strict_ || strict_child};
+    fill(r);
+    r.finish();
+    return true;
+  }
+
+  /// Nested optional object: engaged when present.
+  template <class T, class F>
+  void optional_object(std::string_view key, std::optional<T>& out, F&& fill) {
+    T value{};
+    if (object(key, presence::optional, [&](object_reader& r) { fill(r, value); }))
+      out = std::move(value);
+  }
+
+  /// Array of objects at `key`: appends one T per element, filled by fill(reader, T&).
+  template <class T, class F>
+  void objects(std::string_view key, std::vector<T>& out, F&& fill) {
+    auto e = field(key, presence::optional);
+    if (!e)
+      return;
+    simdjson::dom::array arr;
+    if (e->get(arr) != simdjson::SUCCESS) {
+      type_error(path_of(key), "array", *e);
+      return;
+    }
+    std::size_t i = 0;
+    for (auto item : arr) {
+      auto item_path = index_path(path_of(key), i++);
+      simdjson::dom::object obj;
+      if (item.get(obj) != simdjson::SUCCESS) {
+        type_error(item_path, "object", item);
+        continue;
+      }
+      object_reader r{obj, item_path, ctx_, strict_};
+      T value{};
+      fill(r, value);
+      r.finish();
+      out.push_back(std::move(value));
+    }
+  }
+
+  /// Reports unknown and duplicate keys when strict. Call after all reads.
+  void finish();
+
+  std::string path_of(std::string_view key) const;
+  decode_context& context() { return ctx_; }
+  void error(std::string_view key, std::string message) {
+    ctx_.error(path_of(key), std::move(message));
+  }
+  void type_error(const std::string& path, std::string_view expected,
+                  simdjson::dom::element got);
+
+private:
+  simdjson::dom::object obj_;
+  std::string path_;
+  decode_context& ctx_;
+  bool strict_;
+  std::vector<std::string_view> consumed_;
+};
+
+/// Parses `json` within the limits. On failure reports one document-level error.
+std::optional<simdjson::dom::element> parse_document(std::string_view json,
+                                                     const decode_limits& limits,
+                                                     decode_context& ctx);
+
+/// Decodes a whole document whose root is an object, filled by fill(reader, T&).
+template <class T, class F>
+decoded<T> decode_document(std::string_view json, const decode_options& opts, F&& fill) {
+  decode_context ctx{opts.strict};
+  decoded<T> result;
+  if (auto root = parse_document(json, opts.limits, ctx)) {
+    simdjson::dom::object obj;
+    if (root->get(obj) != simdjson::SUCCESS) {
+      ctx.error("", "expected object, got " + std::string(json_type_name(root->type())));
+    } else {
+      T value{};
+      object_reader r{obj, "", ctx, false};
+      fill(r, value);
+      r.finish();
+      if (!ctx.failed())
+        result.value = std::move(value);
+    }
+  }
+  result.errors = ctx.take_errors();
+  return result;
+}
+
+} // namespace baorestore::model::detail
