@@ -1,5 +1,6 @@
 #include "model/time.hpp"
 
+#include <initializer_list>
 #include <sstream>
 
 #include <date/date.h>
@@ -10,23 +11,54 @@ std::string format_rfc3339(timestamp t) {
   return date::format("%FT%TZ", t);
 }
 
+namespace {
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+bool digits_at(std::string_view s, std::initializer_list<std::size_t> positions) {
+  for (auto p : positions)
+    if (p >= s.size() || !is_digit(s[p]))
+      return false;
+  return true;
+}
+
+// The exact RFC 3339 shape: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM). date::parse is
+// lenient about widths and, on some malformed input, converts NaN to an integer (undefined
+// behaviour found by the fuzzer), so it only ever sees text of this shape.
+bool has_rfc3339_shape(std::string_view s) {
+  if (s.size() < 20 || s.size() > 64 || !digits_at(s, {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18})
+      || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':'
+      || s[16] != ':')
+    return false;
+  std::size_t i = 19;
+  if (s[i] == '.') {
+    auto end = s.find_first_not_of("0123456789", i + 1);
+    if (end == std::string_view::npos || end == i + 1)
+      return false;
+    i = end;
+  }
+  auto zone = s.substr(i);
+  if (zone == "Z" || zone == "z")
+    return true;
+  return zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && digits_at(zone, {1, 2, 4, 5})
+         && zone[3] == ':';
+}
+
+} // namespace
+
 std::optional<timestamp> parse_rfc3339(std::string_view text) {
-  // RFC 3339 needs "T" between date and time (lowercase allowed) and an explicit offset;
-  // date::parse is lenient about widths, so check the fixed shape first.
-  if (text.size() < 20 || text.size() > 40 || text[4] != '-' || text[7] != '-'
-      || (text[10] != 'T' && text[10] != 't') || text[13] != ':' || text[16] != ':')
+  if (!has_rfc3339_shape(text))
     return std::nullopt;
   std::string s(text);
   s[10] = 'T';
-  char last = s.back();
-  if (last == 'Z' || last == 'z')
+  if (s.back() == 'z')
     s.back() = 'Z';
   // Keep at most microseconds of a fraction: parsing reads no more digits than the
   // precision it parses into, and nanosecond time points overflow past year 2262.
-  if (s.size() > 19 && s[19] == '.') {
+  if (s[19] == '.') {
     auto end = s.find_first_not_of("0123456789", 20);
-    if (end == std::string::npos || end == 20)
-      return std::nullopt;
     if (end > 26)
       s.erase(26, end - 26);
   }
