@@ -1,0 +1,169 @@
+#pragma once
+// The api_gateway actor's protocol: the only way any actor reaches the Kubernetes API server.
+//
+// Requests are typed by the kind they address (`object_ref<model::openbao_cluster>`), so a
+// handler's reply type follows from its request: a get of a cluster ref yields a cluster.
+// Failures come back as a caf::error whose code is an api_errc (not_found, conflict, ...)
+// and whose context carries the server's message; callers branch on the code:
+//   self->request(gw, timeout, caf::get_atom_v, get_request<model::openbao_cluster>{ref})
+//     .then([](model::openbao_cluster& c) { ... },
+//           [](caf::error& e) { if (e == api_errc::conflict) ...; });
+//
+// Writes that must win over polls (lock writes, terminal status) say so with a priority; the
+// gateway serves them ahead of normal traffic and fairly across tenants (namespaces).
+
+#include <cstdint>
+#include <string>
+#include <type_traits>
+
+#include "caf/allowed_unsafe_message_type.hpp"
+#include "caf/atom.hpp"
+#include "caf/error.hpp"
+#include "caf/fwd.hpp"
+#include "caf/make_message.hpp" // CAF_ERROR_CODE_ENUM's error_factory calls make_message
+#include "caf/meta/type_name.hpp"
+#include "caf/replies_to.hpp"
+#include "caf/typed_actor.hpp"
+
+#include "actors/model_messages.hpp"
+#include "model/job.hpp"
+#include "model/openbao_cluster.hpp"
+#include "model/openbao_restore.hpp"
+#include "model/secret.hpp"
+
+namespace baorestore::gateway {
+
+/// Typed failures of an API request (DESIGN §5).
+enum class api_errc : std::uint8_t {
+  not_found = 1,     // 404
+  conflict,          // 409 Conflict: a resourceVersion precondition failed
+  already_exists,    // 409 AlreadyExists
+  invalid,           // 422
+  gone,              // 410: watch or list resourceVersion too old
+  forbidden,         // 403
+  unauthorized,      // 401
+  too_many_requests, // 429 after the gateway's own retries
+  server_error,      // 5xx after retries
+  transport,         // connection, TLS or timeout failure after retries
+  bad_response,      // the server's reply could not be decoded
+  bad_request,       // 400 and other 4xx
+};
+
+std::string to_string(api_errc e);
+
+/// A gateway failure: `code`, with the server's (or the gateway's) message as the error's
+/// context, e.g. make_api_error(api_errc::not_found, "jobs.batch \"x\" not found").
+caf::error make_api_error(api_errc code, std::string message);
+
+/// The message an api error carries; the code's name when it carries none; for errors of
+/// other categories (a request timeout, ...), CAF's rendering of the error.
+std::string api_error_message(const caf::error& e);
+
+/// Serving order in the gateway's queues: lock and terminal-status writes before polls.
+enum class priority : std::uint8_t { normal, high };
+
+/// A namespaced object of kind T.
+template <class T>
+struct object_ref {
+  std::string namespace_;
+  std::string name;
+  bool operator==(const object_ref&) const = default;
+};
+
+template <class T>
+struct get_request {
+  object_ref<T> ref;
+  priority prio = priority::normal;
+};
+
+template <class T>
+struct list_request {
+  std::string namespace_;      // empty: all namespaces
+  std::string label_selector;  // e.g. "openbao.org/cluster=vault"
+  priority prio = priority::normal;
+};
+
+template <class T>
+struct create_request {
+  T object; // metadata.namespace names the target namespace
+  priority prio = priority::normal;
+};
+
+/// A JSON merge patch (RFC 7386) of the object, or of its status subresource. When
+/// `resource_version` is set the server applies the patch only to that version of the object
+/// and answers api_errc::conflict otherwise: the optimistic-concurrency guard of every lock
+/// write.
+template <class T>
+struct patch_request {
+  object_ref<T> ref;
+  std::string merge_patch; // JSON text
+  std::string resource_version;
+  priority prio = priority::normal;
+};
+
+enum class propagation : std::uint8_t { background, foreground, orphan };
+
+template <class T>
+struct delete_request {
+  object_ref<T> ref;
+  propagation policy = propagation::background;
+  std::string precondition_uid; // when set, delete only this incarnation
+  priority prio = priority::normal;
+};
+
+/// Reply to a delete: the server accepted it (the object may linger while finalizers run).
+struct deleted {
+  bool operator==(const deleted&) const = default;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, deleted&) {
+  return f(caf::meta::type_name("deleted"));
+}
+
+using list_atom = caf::atom_constant<caf::atom("list")>;
+constexpr list_atom list_atom_v{};
+using create_atom = caf::atom_constant<caf::atom("create")>;
+constexpr create_atom create_atom_v{};
+using patch_atom = caf::atom_constant<caf::atom("patch")>;
+constexpr patch_atom patch_atom_v{};
+using patch_status_atom = caf::atom_constant<caf::atom("patchstat")>;
+constexpr patch_status_atom patch_status_atom_v{};
+
+using cluster = model::openbao_cluster;
+using restore = model::openbao_restore;
+
+/// The gateway's handle. Later issues extend it (events, service accounts, leases, watches).
+using api_gateway_actor = caf::typed_actor<
+  caf::replies_to<caf::get_atom, get_request<cluster>>::with<cluster>,
+  caf::replies_to<caf::get_atom, get_request<restore>>::with<restore>,
+  caf::replies_to<caf::get_atom, get_request<model::job>>::with<model::job>,
+  caf::replies_to<caf::get_atom, get_request<model::secret>>::with<model::secret>,
+  caf::replies_to<list_atom, list_request<cluster>>::with<model::object_list<cluster>>,
+  caf::replies_to<list_atom, list_request<restore>>::with<model::object_list<restore>>,
+  caf::replies_to<create_atom, create_request<model::job>>::with<model::job>,
+  caf::replies_to<patch_atom, patch_request<restore>>::with<restore>,
+  caf::replies_to<patch_status_atom, patch_request<cluster>>::with<cluster>,
+  caf::replies_to<patch_status_atom, patch_request<restore>>::with<restore>,
+  caf::replies_to<caf::delete_atom, delete_request<model::job>>::with<deleted>>;
+
+} // namespace baorestore::gateway
+
+CAF_ERROR_CODE_ENUM(baorestore::gateway::api_errc, "api")
+
+// The requests carry model values, which are local-only message content
+// (actors/model_messages.hpp); so are the requests.
+namespace caf {
+
+template <class T>
+struct allowed_unsafe_message_type<baorestore::gateway::get_request<T>> : std::true_type {};
+template <class T>
+struct allowed_unsafe_message_type<baorestore::gateway::list_request<T>> : std::true_type {};
+template <class T>
+struct allowed_unsafe_message_type<baorestore::gateway::create_request<T>> : std::true_type {};
+template <class T>
+struct allowed_unsafe_message_type<baorestore::gateway::patch_request<T>> : std::true_type {};
+template <class T>
+struct allowed_unsafe_message_type<baorestore::gateway::delete_request<T>> : std::true_type {};
+
+} // namespace caf

@@ -1,0 +1,100 @@
+#pragma once
+// An in-process implementation of the gateway protocol over an in-memory object store with
+// the API server's semantics for what the protocol uses: a global, strictly increasing
+// resourceVersion; uid and creationTimestamp on create; 409 AlreadyExists on a duplicate
+// create; merge patches (RFC 7386) of objects and of their status subresource, with a
+// resourceVersion precondition answered by 409 Conflict; 404 NotFound.
+//
+// Details that tests may rely on, all as the API server does them: a patch of the object
+// ignores `status` and one of the status subresource ignores everything else; server-managed
+// metadata (uid, resourceVersion, generation, creationTimestamp) cannot be patched; a
+// change of `spec` bumps metadata.generation; a patch that changes nothing writes nothing
+// and keeps the resourceVersion; `metadata.resourceVersion` inside a patch is a precondition
+// too; a patch that does not decode as the kind is 422 invalid, a body that is not a JSON
+// object 400; a create ignores `status` and honours generateName; lists are sorted by
+// namespace/name and carry the store's current resourceVersion. Uids are "uid-<n>".
+//
+// It serves unit tests (deterministic, with scripted faults and outside writers) and
+// benchmarks. It is not the embedded development cluster (devcluster/), which speaks HTTP.
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/api_gateway/api_gateway.hpp"
+
+namespace baorestore::gateway {
+
+enum class verb : std::uint8_t { get, list, create, patch, patch_status, delete_ };
+
+std::string to_string(verb v);
+
+/// One request the gateway served (or failed on purpose), for tests that assert the calls.
+struct recorded_call {
+  gateway::verb verb = verb::get;
+  std::string kind; // "OpenBaoCluster", "OpenBaoRestore", "Job", "Secret"
+  std::string namespace_;
+  std::string name;
+  std::string precondition; // a patch's resourceVersion or a delete's uid precondition
+  bool injected_failure = false;
+};
+
+/// The store behind memory_gateway. Thread-safe: tests and benchmarks seed and inspect it,
+/// and play writers outside the operator, while actors use it through the gateway.
+class memory_store {
+public:
+  memory_store();
+  ~memory_store();
+  memory_store(const memory_store&) = delete;
+  memory_store& operator=(const memory_store&) = delete;
+
+  /// Seed objects as a create would (resourceVersion, uid, creationTimestamp assigned).
+  /// Replaces an existing object of the same namespace/name. Unlike a create, status is
+  /// kept, and a uid, creationTimestamp or generation already set is kept too (seeding a
+  /// known uid); the resourceVersion is always a fresh one.
+  model::openbao_cluster put(model::openbao_cluster x);
+  model::openbao_restore put(model::openbao_restore x);
+  model::job put(model::job x);
+  model::secret put(model::secret x);
+
+  std::optional<model::openbao_cluster> cluster(const std::string& ns,
+                                                const std::string& name) const;
+  std::optional<model::openbao_restore> restore(const std::string& ns,
+                                                const std::string& name) const;
+  std::optional<model::job> job(const std::string& ns, const std::string& name) const;
+
+  /// A writer outside the operator (a person with kubectl, another operator): merge-patches
+  /// the cluster's status subresource ({"status":{...}}) and bumps its resourceVersion
+  /// (unless nothing changed). False if not found; throws std::invalid_argument for a patch
+  /// that is not a JSON object or that the API server would refuse (invalid, stale
+  /// metadata.resourceVersion). Neither recorded nor subject to fail_next.
+  bool patch_cluster_status(const std::string& ns, const std::string& name,
+                            const std::string& merge_patch);
+
+  /// The next `count` requests with this verb fail with `code` (after being recorded, with
+  /// injected_failure set), changing nothing. A later call replaces the script of the verb.
+  void fail_next(gateway::verb v, api_errc code, int count = 1);
+
+  std::vector<recorded_call> calls() const;
+  void clear_calls();
+  /// Turn call recording off (benchmarks).
+  void record_calls(bool on);
+  std::uint64_t resource_version() const;
+
+private:
+  /// The objects, the call log, the scripted faults and the protocol operations, which only
+  /// the gateway behaviour calls (each returns the object or the API server's error).
+  struct impl;
+  friend api_gateway_actor::behavior_type memory_gateway(api_gateway_actor::pointer self,
+                                                         std::shared_ptr<memory_store> store);
+  std::unique_ptr<impl> impl_;
+};
+
+/// Spawnable behaviour: `sys.spawn(memory_gateway, store)`.
+api_gateway_actor::behavior_type memory_gateway(api_gateway_actor::pointer self,
+                                                std::shared_ptr<memory_store> store);
+
+} // namespace baorestore::gateway
