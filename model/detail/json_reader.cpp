@@ -21,30 +21,8 @@ bool is_integer(element e) {
   return e.type() == element_type::INT64 || e.type() == element_type::UINT64;
 }
 
-template <class Int>
-std::optional<Int> read_integer(element e, const std::string& path, decode_context& ctx) {
-  std::int64_t v = 0;
-  if (!is_integer(e) || e.get_int64().get(v) != simdjson::SUCCESS) {
-    if (is_integer(e))
-      ctx.error(path, "integer out of range");
-    else
-      ctx.error(path, "expected integer, got " + std::string(json_type_name(e.type())));
-    return std::nullopt;
-  }
-  if (v < std::numeric_limits<Int>::min() || v > std::numeric_limits<Int>::max()) {
-    ctx.error(path, "integer out of range");
-    return std::nullopt;
-  }
-  return static_cast<Int>(v);
-}
-
-std::optional<bool> read_bool(element e, const std::string& path, decode_context& ctx) {
-  bool v = false;
-  if (e.get_bool().get(v) != simdjson::SUCCESS) {
-    ctx.error(path, "expected boolean, got " + std::string(json_type_name(e.type())));
-    return std::nullopt;
-  }
-  return v;
+std::string expected_got(std::string_view expected, element got) {
+  return "expected " + std::string(expected) + ", got " + std::string(json_type_name(got.type()));
 }
 
 } // namespace
@@ -70,37 +48,64 @@ std::string_view json_type_name(element_type t) {
   return "unknown";
 }
 
-std::string index_path(const std::string& path, std::size_t i) {
-  return path + "[" + std::to_string(i) + "]";
+std::string object_reader::path() const {
+  if (!parent_)
+    return {};
+  return parent_->path_of(key_, index_);
 }
 
-std::optional<std::string> read_string(element e, const std::string& path,
-                                       decode_context& ctx) {
-  std::string_view v;
-  if (e.get_string().get(v) != simdjson::SUCCESS) {
-    ctx.error(path, "expected string, got " + std::string(json_type_name(e.type())));
-    return std::nullopt;
-  }
-  return std::string(v);
-}
-
-std::string object_reader::path_of(std::string_view key) const {
-  if (path_.empty())
-    return std::string(key);
-  std::string result;
-  result.reserve(path_.size() + 1 + key.size());
-  result.append(path_).append(".").append(key);
+std::string object_reader::path_of(std::string_view key, std::optional<std::size_t> index) const {
+  auto result = path();
+  if (!result.empty())
+    result += '.';
+  result.append(key);
+  if (index)
+    result.append("[").append(std::to_string(*index)).append("]");
   return result;
 }
 
-void object_reader::type_error(const std::string& path, std::string_view expected,
-                               element got) {
-  ctx_.error(path, "expected " + std::string(expected) + ", got "
-                     + std::string(json_type_name(got.type())));
+void object_reader::type_error(std::string_view key, std::optional<std::size_t> index,
+                               std::string_view expected, element got) {
+  ctx_.error(path_of(key, index), expected_got(expected, got));
+}
+
+std::optional<std::string_view> object_reader::string_at(std::string_view key, element e,
+                                                         std::optional<std::size_t> index) {
+  std::string_view v;
+  if (e.get_string().get(v) != simdjson::SUCCESS) {
+    type_error(key, index, "string", e);
+    return std::nullopt;
+  }
+  return v;
+}
+
+template <class Int>
+std::optional<Int> object_reader::integer_at(std::string_view key, element e) {
+  std::int64_t v = 0;
+  if (!is_integer(e)) {
+    type_error(key, std::nullopt, "integer", e);
+    return std::nullopt;
+  }
+  if (e.get_int64().get(v) != simdjson::SUCCESS || v < std::numeric_limits<Int>::min()
+      || v > std::numeric_limits<Int>::max()) {
+    ctx_.error(path_of(key), "integer out of range");
+    return std::nullopt;
+  }
+  return static_cast<Int>(v);
+}
+
+std::optional<bool> object_reader::bool_at(std::string_view key, element e) {
+  bool v = false;
+  if (e.get_bool().get(v) != simdjson::SUCCESS) {
+    type_error(key, std::nullopt, "boolean", e);
+    return std::nullopt;
+  }
+  return v;
 }
 
 std::optional<element> object_reader::field(std::string_view key, presence p) {
-  consumed_.push_back(key);
+  if (strict_)
+    consumed_.push_back(key);
   element e;
   if (obj_.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) {
     if (p == presence::required)
@@ -112,59 +117,60 @@ std::optional<element> object_reader::field(std::string_view key, presence p) {
 
 void object_reader::read(std::string_view key, std::string& out, presence p) {
   if (auto e = field(key, p))
-    if (auto v = read_string(*e, path_of(key), ctx_))
-      out = std::move(*v);
+    if (auto v = string_at(key, *e))
+      out.assign(*v);
 }
 
 void object_reader::read(std::string_view key, std::optional<std::string>& out) {
   if (auto e = field(key, presence::optional))
-    out = read_string(*e, path_of(key), ctx_);
+    if (auto v = string_at(key, *e))
+      out.emplace(*v);
 }
 
 void object_reader::read(std::string_view key, bool& out, presence p) {
   if (auto e = field(key, p))
-    if (auto v = read_bool(*e, path_of(key), ctx_))
+    if (auto v = bool_at(key, *e))
       out = *v;
 }
 
 void object_reader::read(std::string_view key, std::optional<bool>& out) {
   if (auto e = field(key, presence::optional))
-    out = read_bool(*e, path_of(key), ctx_);
+    out = bool_at(key, *e);
 }
 
 void object_reader::read(std::string_view key, std::int64_t& out, presence p) {
   if (auto e = field(key, p))
-    if (auto v = read_integer<std::int64_t>(*e, path_of(key), ctx_))
+    if (auto v = integer_at<std::int64_t>(key, *e))
       out = *v;
 }
 
 void object_reader::read(std::string_view key, std::int32_t& out, presence p) {
   if (auto e = field(key, p))
-    if (auto v = read_integer<std::int32_t>(*e, path_of(key), ctx_))
+    if (auto v = integer_at<std::int32_t>(key, *e))
       out = *v;
 }
 
 void object_reader::read(std::string_view key, std::optional<std::int64_t>& out) {
   if (auto e = field(key, presence::optional))
-    out = read_integer<std::int64_t>(*e, path_of(key), ctx_);
+    out = integer_at<std::int64_t>(key, *e);
 }
 
 void object_reader::read(std::string_view key, std::optional<std::int32_t>& out) {
   if (auto e = field(key, presence::optional))
-    out = read_integer<std::int32_t>(*e, path_of(key), ctx_);
+    out = integer_at<std::int32_t>(key, *e);
 }
 
 void object_reader::read(std::string_view key, std::optional<timestamp>& out, presence p) {
   auto e = field(key, p);
   if (!e)
     return;
-  auto text = read_string(*e, path_of(key), ctx_);
+  auto text = string_at(key, *e);
   if (!text)
     return;
   if (auto t = parse_rfc3339(*text))
     out = *t;
   else
-    ctx_.error(path_of(key), "expected an RFC 3339 time, got \"" + *text + "\"");
+    ctx_.error(path_of(key), "expected an RFC 3339 time, got \"" + std::string(*text) + "\"");
 }
 
 void object_reader::read(std::string_view key, std::map<std::string, std::string>& out) {
@@ -173,13 +179,15 @@ void object_reader::read(std::string_view key, std::map<std::string, std::string
     return;
   simdjson::dom::object obj;
   if (e->get(obj) != simdjson::SUCCESS) {
-    type_error(path_of(key), "object", *e);
+    type_error(key, std::nullopt, "object", *e);
     return;
   }
   for (auto [k, v] : obj) {
-    auto path = path_of(key) + "[" + std::string(k) + "]";
-    if (auto s = read_string(v, path, ctx_))
-      out[std::string(k)] = std::move(*s);
+    std::string_view s;
+    if (v.get_string().get(s) == simdjson::SUCCESS)
+      out.insert_or_assign(std::string(k), std::string(s));
+    else
+      ctx_.error(path_of(key) + "[" + std::string(k) + "]", expected_got("string", v));
   }
 }
 
@@ -189,13 +197,14 @@ void object_reader::read(std::string_view key, std::vector<std::string>& out) {
     return;
   simdjson::dom::array arr;
   if (e->get(arr) != simdjson::SUCCESS) {
-    type_error(path_of(key), "array", *e);
+    type_error(key, std::nullopt, "array", *e);
     return;
   }
+  out.reserve(out.size() + arr.size());
   std::size_t i = 0;
   for (auto item : arr)
-    if (auto s = read_string(item, index_path(path_of(key), i++), ctx_))
-      out.push_back(std::move(*s));
+    if (auto s = string_at(key, item, i++))
+      out.emplace_back(*s);
 }
 
 void object_reader::finish() {

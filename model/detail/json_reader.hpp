@@ -41,21 +41,24 @@ private:
 /// "string", "integer", "number", "boolean", "null", "array" or "object".
 std::string_view json_type_name(simdjson::dom::element_type t);
 
-std::string index_path(const std::string& path, std::size_t i);
-
-class object_reader;
-
-/// Reads one element of an array (or a standalone value) at a known path.
-std::optional<std::string> read_string(simdjson::dom::element e, const std::string& path,
-                                       decode_context& ctx);
-
 /// Reads the fields of one JSON object, remembering which keys it consumed so that
 /// finish() can report unknown and duplicate ones when strict.
+///
+/// Paths are computed only when an error is reported: a reader knows its parent and its key
+/// (or array index), so decoding a valid document builds no path strings at all.
 class object_reader {
 public:
-  object_reader(simdjson::dom::object obj, std::string path, decode_context& ctx,
-                bool strict)
-    : obj_(obj), path_(std::move(path)), ctx_(ctx), strict_(strict) {
+  /// The document's root object.
+  object_reader(simdjson::dom::object obj, decode_context& ctx)
+    : obj_(obj), ctx_(ctx), strict_(false) {
+    // nop
+  }
+
+  /// The object at `key` of `parent`, or at `parent.key[index]` when `index` is set.
+  object_reader(simdjson::dom::object obj, const object_reader& parent, std::string_view key,
+                std::optional<std::size_t> index, bool strict)
+    : obj_(obj), parent_(&parent), key_(key), index_(index), ctx_(parent.ctx_),
+      strict_(strict) {
     // nop
   }
 
@@ -84,10 +87,10 @@ public:
       return false;
     simdjson::dom::object child;
     if (e->get(child) != simdjson::SUCCESS) {
-      type_error(path_of(key), "object", *e);
+      type_error(key, std::nullopt, "object", *e);
       return false;
     }
-    object_reader r{child, path_of(key), ctx_, strict_ || strict_child};
+    object_reader r{child, *this, key, std::nullopt, strict_ || strict_child};
     fill(r);
     r.finish();
     return true;
@@ -109,18 +112,19 @@ public:
       return;
     simdjson::dom::array arr;
     if (e->get(arr) != simdjson::SUCCESS) {
-      type_error(path_of(key), "array", *e);
+      type_error(key, std::nullopt, "array", *e);
       return;
     }
+    out.reserve(out.size() + arr.size());
     std::size_t i = 0;
     for (auto item : arr) {
-      auto item_path = index_path(path_of(key), i++);
+      auto index = i++;
       simdjson::dom::object obj;
       if (item.get(obj) != simdjson::SUCCESS) {
-        type_error(item_path, "object", item);
+        type_error(key, index, "object", item);
         continue;
       }
-      object_reader r{obj, item_path, ctx_, strict_};
+      object_reader r{obj, *this, key, index, strict_};
       T value{};
       fill(r, value);
       r.finish();
@@ -131,20 +135,32 @@ public:
   /// Reports unknown and duplicate keys when strict. Call after all reads.
   void finish();
 
-  std::string path_of(std::string_view key) const;
+  /// This object's path ("" for the root).
+  std::string path() const;
+  /// The path of `key` in this object, with "[index]" when set.
+  std::string path_of(std::string_view key,
+                      std::optional<std::size_t> index = std::nullopt) const;
   decode_context& context() { return ctx_; }
   void error(std::string_view key, std::string message) {
     ctx_.error(path_of(key), std::move(message));
   }
-  void type_error(const std::string& path, std::string_view expected,
-                  simdjson::dom::element got);
 
 private:
+  void type_error(std::string_view key, std::optional<std::size_t> index,
+                  std::string_view expected, simdjson::dom::element got);
+  std::optional<std::string_view> string_at(std::string_view key, simdjson::dom::element e,
+                                            std::optional<std::size_t> index = std::nullopt);
+  template <class Int>
+  std::optional<Int> integer_at(std::string_view key, simdjson::dom::element e);
+  std::optional<bool> bool_at(std::string_view key, simdjson::dom::element e);
+
   simdjson::dom::object obj_;
-  std::string path_;
+  const object_reader* parent_ = nullptr;
+  std::string_view key_;
+  std::optional<std::size_t> index_;
   decode_context& ctx_;
   bool strict_;
-  std::vector<std::string_view> consumed_;
+  std::vector<std::string_view> consumed_; // recorded only when strict
 };
 
 /// Parses `json` within the limits. On failure reports one document-level error.
@@ -163,7 +179,7 @@ decoded<T> decode_document(std::string_view json, const decode_options& opts, F&
       ctx.error("", "expected object, got " + std::string(json_type_name(root->type())));
     } else {
       T value{};
-      object_reader r{obj, "", ctx, false};
+      object_reader r{obj, ctx};
       fill(r, value);
       r.finish();
       if (!ctx.failed())

@@ -165,7 +165,7 @@ typed_scalar type_scalar(std::string_view tag, std::string_view text) {
   if (!fits && type != "null" && type != "bool" && type != "int" && type != "float")
     return {std::nullopt, "unsupported tag !!" + std::string(type)};
   if (!fits)
-    return {std::nullopt, "\"" + std::string(text) + "\" is not a valid !!" + std::string(type)};
+    return {std::nullopt, std::string(1, '"').append(text).append("\" is not a valid !!").append(type)};
   if (type == "float")
     v = boost::json::value(v->to_number<double>());
   return {std::move(v), {}};
