@@ -46,11 +46,36 @@ bool has_rfc3339_shape(std::string_view s) {
          && zone[3] == ':';
 }
 
+/// The canonical form every encoder writes, "YYYY-MM-DDTHH:MM:SSZ", without a stream (the
+/// hot path of decoding). Nullopt when the text is anything else or not plainly valid; the
+/// general parser then has the last word.
+std::optional<timestamp> parse_canonical(std::string_view s) {
+  if (s.size() != 20 || (s[19] != 'Z' && s[19] != 'z'))
+    return std::nullopt;
+  auto num = [&](std::size_t at, std::size_t width) {
+    int n = 0;
+    for (std::size_t i = at; i < at + width; ++i)
+      n = n * 10 + (s[i] - '0');
+    return n;
+  };
+  date::year_month_day day{date::year{num(0, 4)}, date::month{static_cast<unsigned>(num(5, 2))},
+                           date::day{static_cast<unsigned>(num(8, 2))}};
+  auto h = num(11, 2);
+  auto m = num(14, 2);
+  auto sec = num(17, 2);
+  if (!day.ok() || h > 23 || m > 59 || sec > 59)
+    return std::nullopt;
+  return date::sys_days{day} + std::chrono::hours{h} + std::chrono::minutes{m}
+         + std::chrono::seconds{sec};
+}
+
 } // namespace
 
 std::optional<timestamp> parse_rfc3339(std::string_view text) {
   if (!has_rfc3339_shape(text))
     return std::nullopt;
+  if (auto t = parse_canonical(text))
+    return t;
   std::string s(text);
   s[10] = 'T';
   if (s.back() == 'z')

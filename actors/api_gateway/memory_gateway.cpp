@@ -1,23 +1,22 @@
+// The in-memory gateway: a typed adapter over the embedded cluster's object store. Requests
+// become store calls on JSON documents (model::encode in, the model's decoders out), store
+// errors become api_errc by HTTP code; what is the gateway's own is the call log and the
+// scripted faults.
 #include "actors/api_gateway/memory_gateway.hpp"
 
-#include <algorithm>
 #include <array>
+#include <mutex>
 #include <stdexcept>
 #include <string_view>
-#include <tuple>
 #include <utility>
-
-#include <boost/json.hpp>
 
 #include "caf/all.hpp"
 
-#include "actors/api_gateway/detail/memory_objects.hpp"
-#include "actors/api_gateway/label_selector.hpp"
-#include "model/names.hpp"
+#include "actors/api_gateway/detail/memory_kinds.hpp"
 
 namespace baorestore::gateway {
 
-using namespace baorestore::gateway::detail;
+using namespace detail;
 
 std::string to_string(verb v) {
   switch (v) {
@@ -43,226 +42,134 @@ struct memory_store::impl {
     int count = 0;
   };
 
-  mutable std::mutex mtx;
-  std::uint64_t rv = 0;
-  std::uint64_t uids = 0;
-  std::uint64_t generated = 0;
-  table<model::openbao_cluster> clusters;
-  table<model::openbao_restore> restores;
-  table<model::job> jobs;
-  table<model::secret> secrets;
+  std::uint64_t uids = 0; // only the store touches it, under its own lock
+  dc::object_store objects;
+  mutable std::mutex mtx; // guards the call log and the faults
   bool recording = true;
   std::vector<recorded_call> log;
   std::array<fault, 6> faults;
 
-  template <class T>
-  table<T>& objects() {
-    if constexpr (std::is_same_v<T, model::openbao_cluster>)
-      return clusters;
-    else if constexpr (std::is_same_v<T, model::openbao_restore>)
-      return restores;
-    else if constexpr (std::is_same_v<T, model::job>)
-      return jobs;
-    else
-      return secrets;
+  impl() : objects(options()) {
+    objects.define(definition<model::openbao_cluster>());
+    objects.define(definition<model::openbao_restore>());
+    objects.define(definition<model::job>());
+    objects.define(definition<model::secret>());
+    objects.add_admission(decodes_as_kind);
   }
 
-  template <class T>
-  const T* find(std::string_view ns, std::string_view name) {
-    auto& t = objects<T>();
-    auto i = t.find(key_view{ns, name});
-    return i == t.end() ? nullptr : &i->second;
-  }
-
-  template <class T>
-  std::optional<T> lookup(std::string_view ns, std::string_view name) {
-    std::lock_guard guard{mtx};
-    if (auto* x = find<T>(ns, name))
-      return *x;
-    return std::nullopt;
+  dc::store_options options() {
+    dc::store_options o;
+    o.watch_window = 1; // the gateway serves no watches
+    o.builtin_admission = false; // specs may change here: tests play any writer
+    o.uid = [this] { return "uid-" + std::to_string(++uids); };
+    return o;
   }
 
   /// Records a protocol request; returns the scripted fault that answers it, if any.
   template <class T>
   caf::error begin(verb v, std::string_view ns, std::string_view name,
                    std::string_view precondition = {}) {
+    std::lock_guard guard{mtx};
     auto& f = faults[static_cast<std::size_t>(v)];
     bool injected = f.count > 0;
     if (recording)
-      log.push_back(recorded_call{v, std::string{traits<T>::kind}, std::string{ns},
+      log.push_back(recorded_call{v, std::string{kind<T>::name}, std::string{ns},
                                   std::string{name}, std::string{precondition}, injected});
     if (!injected)
       return {};
     --f.count;
-    return make_api_error(f.code, "injected " + to_string(f.code) + " (" + to_string(v)
-                                    + " " + quoted<T>(name) + ")");
+    return make_api_error(f.code, "injected " + to_string(f.code) + " (" + to_string(v) + " "
+                                    + dc::qualified_resource(kind<T>::id) + " \""
+                                    + std::string{name} + "\")");
   }
 
-  /// Seeding: keeps what is set, fills in what a create would, always a fresh version.
   template <class T>
-  T put(T x) {
-    auto& m = x.metadata;
-    if (m.name.empty() && m.generate_name.empty())
-      throw std::invalid_argument("memory_store::put: metadata.name is empty");
-    std::lock_guard guard{mtx};
-    if (m.name.empty())
-      m.name = m.generate_name + name_suffix(++generated);
-    if (m.uid.empty())
-      m.uid = "uid-" + std::to_string(++uids);
-    if (!m.creation_timestamp)
-      m.creation_timestamp = now();
-    if (traits<T>::has_generation && m.generation == 0)
-      m.generation = 1;
-    m.resource_version = std::to_string(++rv);
-    objects<T>().insert_or_assign(object_key{m.namespace_, m.name}, x);
-    return x;
+  T put(const T& x) {
+    auto r = objects.seed(kind<T>::id, encode_object(x));
+    if (!r)
+      throw std::invalid_argument("memory_store::put: " + r.error().message);
+    auto out = decode_stored<T>(*r);
+    if (!out)
+      throw std::invalid_argument("memory_store::put: " + api_error_message(out.error()));
+    return std::move(*out);
+  }
+
+  template <class T>
+  std::optional<T> lookup(const std::string& ns, const std::string& name) const {
+    auto r = objects.get(kind<T>::id, ns, name);
+    if (!r)
+      return std::nullopt;
+    auto out = decode_stored<T>(*r);
+    if (!out)
+      return std::nullopt;
+    return std::move(*out);
   }
 
   template <class T>
   caf::result<T> get(const get_request<T>& req) {
-    std::lock_guard guard{mtx};
     if (auto err = begin<T>(verb::get, req.ref.namespace_, req.ref.name))
       return err;
-    if (auto* x = find<T>(req.ref.namespace_, req.ref.name))
-      return *x;
-    return not_found<T>(req.ref.name);
+    return decode_stored<T>(objects.get(kind<T>::id, req.ref.namespace_, req.ref.name));
   }
 
   template <class T>
   caf::result<model::object_list<T>> list(const list_request<T>& req) {
-    auto selector = parse_label_selector(req.label_selector);
+    if (auto err = begin<T>(verb::list, req.namespace_, ""))
+      return err;
+    dc::list_options opts;
+    opts.label_selector = req.label_selector;
+    auto page = objects.list(kind<T>::id, req.namespace_, opts);
+    if (!page)
+      return to_api_error(page.error());
     model::object_list<T> out;
-    {
-      std::lock_guard guard{mtx};
-      if (auto err = begin<T>(verb::list, req.namespace_, ""))
-        return err;
-      if (!selector)
-        return make_api_error(api_errc::bad_request,
-                              "unable to parse label selector \"" + req.label_selector + '"');
-      for (const auto& [key, x] : objects<T>())
-        if ((req.namespace_.empty() || key.ns == req.namespace_)
-            && matches(*selector, x.metadata.labels))
-          out.items.push_back(x);
-      out.metadata.resource_version = std::to_string(rv);
+    out.metadata.resource_version = std::to_string(page->resource_version);
+    out.items.reserve(page->items.size());
+    for (const auto& obj : page->items) {
+      auto x = decode_stored<T>(obj);
+      if (!x)
+        return std::move(x.error());
+      out.items.push_back(std::move(*x));
     }
-    std::sort(out.items.begin(), out.items.end(), [](const T& a, const T& b) {
-      return std::tie(a.metadata.namespace_, a.metadata.name)
-             < std::tie(b.metadata.namespace_, b.metadata.name);
-    });
     return out;
   }
 
   caf::result<model::job> create(const create_request<model::job>& req) {
     const auto& meta = req.object.metadata;
-    std::lock_guard guard{mtx};
     if (auto err = begin<model::job>(verb::create, meta.namespace_,
                                      meta.name.empty() ? meta.generate_name : meta.name))
       return err;
-    auto name = meta.name.empty() && !meta.generate_name.empty()
-                  ? meta.generate_name + name_suffix(++generated)
-                  : meta.name;
-    model::field_errors errors;
-    if (name.empty())
-      errors.push_back({"metadata.name", "Required value: name or generateName is required"});
-    else if (!model::is_dns1123_subdomain(name))
-      errors.push_back({"metadata.name", "Invalid value: \"" + name
-                                           + "\": must be a lowercase RFC 1123 subdomain"});
-    if (meta.namespace_.empty())
-      errors.push_back({"metadata.namespace", "Required value"});
-    if (!errors.empty())
-      return invalid<model::job>(name, errors);
-    if (find<model::job>(meta.namespace_, name))
-      return make_api_error(api_errc::already_exists, quoted<model::job>(name)
-                                                        + " already exists");
-    model::job x = req.object;
-    x.metadata.name = std::move(name);
-    x.metadata.uid = "uid-" + std::to_string(++uids);
-    x.metadata.resource_version = std::to_string(++rv);
-    x.metadata.generation = 1;
-    x.metadata.creation_timestamp = now();
-    x.metadata.deletion_timestamp.reset();
-    x.status = {}; // status subresource: a create sets no status
-    jobs.emplace(object_key{x.metadata.namespace_, x.metadata.name}, x);
-    return x;
-  }
-
-  /// A merge patch of the object (`status` false) or of its status subresource, with the
-  /// API server's semantics. The caller holds the lock.
-  template <class T>
-  caf::expected<const T*> apply_patch(const object_ref<T>& ref, const parsed_patch& p,
-                                      bool status) {
-    auto& t = objects<T>();
-    auto i = t.find(key_view{ref.namespace_, ref.name});
-    if (i == t.end())
-      return not_found<T>(ref.name);
-    T& cur = i->second;
-    if (!p.resource_version.empty() && p.resource_version != cur.metadata.resource_version)
-      return stale<T>(ref.name);
-    const auto& patch = p.doc.as_object();
-    if (status) {
-      auto* status_patch = patch.if_contains("status");
-      if (!status_patch)
-        return &cur; // nothing of the status: a no-op
-      auto next = patched_status(cur, *status_patch);
-      if (!next)
-        return std::move(next.error());
-      if (*next == cur.status)
-        return &cur; // no-op: the API server writes nothing and keeps the version
-      cur.status = std::move(*next);
-    } else {
-      auto next = patched(cur, patch);
-      if (!next)
-        return std::move(next.error());
-      auto& m = next->metadata;
-      m.name = cur.metadata.name;
-      m.generate_name = cur.metadata.generate_name;
-      m.namespace_ = cur.metadata.namespace_;
-      m.uid = cur.metadata.uid;
-      m.resource_version = cur.metadata.resource_version;
-      m.generation = cur.metadata.generation;
-      m.creation_timestamp = cur.metadata.creation_timestamp;
-      m.deletion_timestamp = cur.metadata.deletion_timestamp;
-      bool spec_changed = next->spec != cur.spec;
-      if (!spec_changed && m == cur.metadata)
-        return &cur;
-      if (spec_changed)
-        ++m.generation;
-      next->status = std::move(cur.status);
-      cur = std::move(*next);
-    }
-    cur.metadata.resource_version = std::to_string(++rv);
-    return &cur;
+    admitted<model::job>.reset();
+    return decode_written<model::job>(
+      objects.create(kind<model::job>::id, meta.namespace_, encode_object(req.object)));
   }
 
   template <class T>
   caf::result<T> patch(const patch_request<T>& req, verb v) {
-    auto p = parse_patch(req); // outside the lock
-    std::lock_guard guard{mtx};
-    if (auto err = begin<T>(v, req.ref.namespace_, req.ref.name, p.resource_version))
+    auto p = parse_patch(req.merge_patch, req.resource_version);
+    if (auto err = begin<T>(v, req.ref.namespace_, req.ref.name, p.precondition))
       return err;
     if (!p.ok)
       return make_api_error(api_errc::bad_request, "error decoding patch: not a JSON object");
-    auto res = apply_patch(req.ref, p, v == verb::patch_status);
-    if (!res)
-      return std::move(res.error());
-    return **res;
+    auto sub = v == verb::patch_status ? dc::subresource::status : dc::subresource::none;
+    admitted<T>.reset();
+    return decode_written<T>(
+      objects.merge_patch(kind<T>::id, req.ref.namespace_, req.ref.name, p.doc, sub));
   }
 
   caf::result<deleted> erase(const delete_request<model::job>& req) {
-    std::lock_guard guard{mtx};
     if (auto err = begin<model::job>(verb::delete_, req.ref.namespace_, req.ref.name,
                                      req.precondition_uid))
       return err;
-    auto i = jobs.find(key_view{req.ref.namespace_, req.ref.name});
-    if (i == jobs.end())
-      return not_found<model::job>(req.ref.name);
-    const auto& uid = i->second.metadata.uid;
-    if (!req.precondition_uid.empty() && req.precondition_uid != uid)
-      return conflict<model::job>(req.ref.name, "Precondition failed: UID in precondition: "
-                                                  + req.precondition_uid
-                                                  + ", UID in object meta: " + uid);
-    jobs.erase(i);
-    ++rv; // a deletion is a write: watchers see it at a new version
+    dc::delete_options opts;
+    // Nothing here owns anything a Job would wait for, so foreground is background without
+    // the intermediate write of its finalizer: one commit, as the tests expect.
+    opts.policy = req.policy == propagation::orphan ? dc::propagation::orphan
+                                                    : dc::propagation::background;
+    if (!req.precondition_uid.empty())
+      opts.uid = req.precondition_uid;
+    auto r = objects.remove(kind<model::job>::id, req.ref.namespace_, req.ref.name, opts);
+    if (!r)
+      return to_api_error(r.error());
     return deleted{};
   }
 };
@@ -274,19 +181,19 @@ memory_store::memory_store() : impl_(std::make_unique<impl>()) {
 memory_store::~memory_store() = default;
 
 model::openbao_cluster memory_store::put(model::openbao_cluster x) {
-  return impl_->put(std::move(x));
+  return impl_->put(x);
 }
 
 model::openbao_restore memory_store::put(model::openbao_restore x) {
-  return impl_->put(std::move(x));
+  return impl_->put(x);
 }
 
 model::job memory_store::put(model::job x) {
-  return impl_->put(std::move(x));
+  return impl_->put(x);
 }
 
 model::secret memory_store::put(model::secret x) {
-  return impl_->put(std::move(x));
+  return impl_->put(x);
 }
 
 std::optional<model::openbao_cluster> memory_store::cluster(const std::string& ns,
@@ -306,16 +213,16 @@ std::optional<model::job> memory_store::job(const std::string& ns,
 
 bool memory_store::patch_cluster_status(const std::string& ns, const std::string& name,
                                         const std::string& merge_patch) {
-  patch_request<model::openbao_cluster> req{{ns, name}, merge_patch, {}, priority::normal};
-  auto p = parse_patch(req);
+  auto p = parse_patch(merge_patch, "");
   if (!p.ok)
     throw std::invalid_argument("patch_cluster_status: the patch is not a JSON object");
-  std::lock_guard guard{impl_->mtx};
-  auto res = impl_->apply_patch(req.ref, p, true);
-  if (!res && res.error() == api_errc::not_found)
+  auto r = impl_->objects.merge_patch(kind<model::openbao_cluster>::id, ns, name, p.doc,
+                                      dc::subresource::status);
+  admitted<model::openbao_cluster>.reset();
+  if (!r && r.error().code == 404)
     return false;
-  if (!res)
-    throw std::invalid_argument("patch_cluster_status: " + api_error_message(res.error()));
+  if (!r)
+    throw std::invalid_argument("patch_cluster_status: " + r.error().message);
   return true;
 }
 
@@ -340,8 +247,7 @@ void memory_store::record_calls(bool on) {
 }
 
 std::uint64_t memory_store::resource_version() const {
-  std::lock_guard guard{impl_->mtx};
-  return impl_->rv;
+  return impl_->objects.resource_version();
 }
 
 api_gateway_actor::behavior_type memory_gateway(api_gateway_actor::pointer,

@@ -1,21 +1,26 @@
 #pragma once
-// An in-process implementation of the gateway protocol over an in-memory object store with
-// the API server's semantics for what the protocol uses: a global, strictly increasing
-// resourceVersion; uid and creationTimestamp on create; 409 AlreadyExists on a duplicate
-// create; merge patches (RFC 7386) of objects and of their status subresource, with a
-// resourceVersion precondition answered by 409 Conflict; 404 NotFound.
+// An in-process implementation of the gateway protocol over the embedded cluster's object
+// store (devcluster::object_store), which holds the objects as JSON documents with the API
+// server's semantics; this adapter encodes model values into it, decodes what it answers,
+// and maps its errors to api_errc by HTTP code. What the protocol relies on: a global,
+// strictly increasing resourceVersion; uid and creationTimestamp on create; 409
+// AlreadyExists on a duplicate create; merge patches (RFC 7386) of objects and of their
+// status subresource, with a resourceVersion precondition answered by 409 Conflict; 404
+// NotFound.
 //
 // Details that tests may rely on, all as the API server does them: a patch of the object
 // ignores `status` and one of the status subresource ignores everything else; server-managed
 // metadata (uid, resourceVersion, generation, creationTimestamp) cannot be patched; a
 // change of `spec` bumps metadata.generation; a patch that changes nothing writes nothing
 // and keeps the resourceVersion; `metadata.resourceVersion` inside a patch is a precondition
-// too; a patch that does not decode as the kind is 422 invalid, a body that is not a JSON
-// object 400; a create ignores `status` and honours generateName; lists are sorted by
-// namespace/name and carry the store's current resourceVersion. Uids are "uid-<n>".
+// too; a write that leaves an object that does not decode as its kind is 422 invalid, a
+// patch that is not a JSON object 400; a create ignores `status` and honours generateName;
+// lists are sorted by namespace/name and carry the store's current resourceVersion. Uids
+// are "uid-<n>". Unlike the CRD, it lets a restore's spec change (tests play any writer),
+// and a foreground delete is one write (nothing here has dependents).
 //
 // It serves unit tests (deterministic, with scripted faults and outside writers) and
-// benchmarks. It is not the embedded development cluster (devcluster/), which speaks HTTP.
+// benchmarks. The development cluster's HTTP server serves the same store over sockets.
 
 #include <cstdint>
 #include <memory>
@@ -54,7 +59,8 @@ public:
   /// Seed objects as a create would (resourceVersion, uid, creationTimestamp assigned).
   /// Replaces an existing object of the same namespace/name. Unlike a create, status is
   /// kept, and a uid, creationTimestamp or generation already set is kept too (seeding a
-  /// known uid); the resourceVersion is always a fresh one.
+  /// known uid); the resourceVersion is always a fresh one (devcluster's object_store::seed).
+  /// Throws std::invalid_argument without a name (or generateName) or namespace.
   model::openbao_cluster put(model::openbao_cluster x);
   model::openbao_restore put(model::openbao_restore x);
   model::job put(model::job x);
@@ -85,8 +91,8 @@ public:
   std::uint64_t resource_version() const;
 
 private:
-  /// The objects, the call log, the scripted faults and the protocol operations, which only
-  /// the gateway behaviour calls (each returns the object or the API server's error).
+  /// The object store, the call log, the scripted faults and the protocol operations, which
+  /// only the gateway behaviour calls (each returns the object or the API server's error).
   struct impl;
   friend api_gateway_actor::behavior_type memory_gateway(api_gateway_actor::pointer self,
                                                          std::shared_ptr<memory_store> store);

@@ -1,0 +1,203 @@
+#pragma once
+// Private to memory_gateway.cpp: the kinds the in-memory gateway keeps in the object store,
+// their admission (each write must decode as its kind), and the translation between store
+// results and the protocol's values and api_errc errors.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <boost/json.hpp>
+
+#include "caf/error.hpp"
+#include "caf/expected.hpp"
+
+#include "actors/api_gateway/api_gateway.hpp"
+#include "devcluster/metadata.hpp"
+#include "devcluster/object_store.hpp"
+#include "model/codec.hpp"
+
+namespace baorestore::gateway::detail {
+
+namespace dc = devcluster;
+namespace json = boost::json;
+
+// -- the kinds the store serves ------------------------------------------------------------
+
+template <class T>
+struct kind;
+
+template <>
+struct kind<model::openbao_cluster> {
+  static constexpr std::string_view name = "OpenBaoCluster";
+  static inline const dc::resource_id id{"openbao.org", "v1alpha1", "openbaoclusters"};
+  static constexpr bool status_subresource = true;
+  static auto decode(std::string_view text) { return model::decode_openbao_cluster(text); }
+};
+
+template <>
+struct kind<model::openbao_restore> {
+  static constexpr std::string_view name = "OpenBaoRestore";
+  static inline const dc::resource_id id{"openbao.org", "v1alpha1", "openbaorestores"};
+  static constexpr bool status_subresource = true;
+  static auto decode(std::string_view text) { return model::decode_openbao_restore(text); }
+};
+
+template <>
+struct kind<model::job> {
+  static constexpr std::string_view name = "Job";
+  static inline const dc::resource_id id{"batch", "v1", "jobs"};
+  static constexpr bool status_subresource = true;
+  static auto decode(std::string_view text) { return model::decode_job(text); }
+};
+
+template <>
+struct kind<model::secret> {
+  static constexpr std::string_view name = "Secret";
+  static inline const dc::resource_id id{"", "v1", "secrets"};
+  static constexpr bool status_subresource = false;
+  static auto decode(std::string_view text) { return model::decode_secret(text); }
+};
+
+template <class T>
+dc::resource_def definition() {
+  return {kind<T>::id, std::string{kind<T>::name}, true, kind<T>::status_subresource, {}};
+}
+
+/// The object the admission hook last decoded on this thread. The store runs its hooks on
+/// the caller's thread with the object it is about to commit, which differs from what the
+/// write returns only in the resourceVersion the commit assigns; so a write's result is
+/// decoded once, here (the hot path of lock writes), not twice.
+template <class T>
+thread_local std::optional<T> admitted;
+
+/// Admission: a write must leave an object that decodes as its kind (else 422 Invalid with
+/// the decoder's field errors as causes), as the API server's schema validation would.
+template <class T>
+dc::status_causes decode_errors(const json::object& updated) {
+  auto decoded = kind<T>::decode(json::serialize(updated));
+  admitted<T> = std::move(decoded.value);
+  dc::status_causes out;
+  for (auto& e : decoded.errors)
+    out.push_back({"FieldValueInvalid", std::move(e.message), std::move(e.path)});
+  return out;
+}
+
+inline dc::status_causes decodes_as_kind(const dc::resource_def& def, const json::object*,
+                                         const json::object& updated) {
+  if (def.id == kind<model::openbao_cluster>::id)
+    return decode_errors<model::openbao_cluster>(updated);
+  if (def.id == kind<model::openbao_restore>::id)
+    return decode_errors<model::openbao_restore>(updated);
+  if (def.id == kind<model::job>::id)
+    return decode_errors<model::job>(updated);
+  if (def.id == kind<model::secret>::id)
+    return decode_errors<model::secret>(updated);
+  return {};
+}
+
+// -- results and errors -------------------------------------------------------------------
+
+inline caf::error to_api_error(const dc::store_error& e) {
+  auto code = api_errc::bad_request; // 400 and the other 4xx
+  switch (e.code) {
+    case 401:
+      code = api_errc::unauthorized;
+      break;
+    case 403:
+      code = api_errc::forbidden;
+      break;
+    case 404:
+      code = api_errc::not_found;
+      break;
+    case 409:
+      code = e.reason == "AlreadyExists" ? api_errc::already_exists : api_errc::conflict;
+      break;
+    case 410:
+      code = api_errc::gone;
+      break;
+    case 422:
+      code = api_errc::invalid;
+      break;
+    case 429:
+      code = api_errc::too_many_requests;
+      break;
+    default:
+      if (e.code >= 500)
+        code = api_errc::server_error;
+  }
+  return make_api_error(code, e.message);
+}
+
+/// A stored document as the model value; bad_response if it does not decode (admission
+/// keeps that from happening).
+template <class T>
+caf::expected<T> decode_stored(const json::object& obj) {
+  auto d = kind<T>::decode(json::serialize(obj));
+  if (!d)
+    return make_api_error(api_errc::bad_response,
+                          "stored " + std::string{kind<T>::name} + " does not decode: "
+                            + (d.errors.empty() ? "?" : model::to_string(d.errors.front())));
+  return std::move(*d.value);
+}
+
+template <class T>
+caf::expected<T> decode_stored(const dc::result<json::object>& r) {
+  if (!r)
+    return to_api_error(r.error());
+  return decode_stored<T>(*r);
+}
+
+/// What a write (create, patch) answered, as the model value: the admission hook's decoding
+/// when it is of this object, else a decoding of the answer.
+template <class T>
+caf::expected<T> decode_written(const dc::result<json::object>& r) {
+  auto seen = std::exchange(admitted<T>, std::nullopt);
+  if (!r)
+    return to_api_error(r.error());
+  if (seen && seen->metadata.name == dc::meta_string(*r, "name")
+      && seen->metadata.namespace_ == dc::meta_string(*r, "namespace")
+      && seen->metadata.uid == dc::meta_string(*r, "uid")) {
+    seen->metadata.resource_version = dc::meta_string(*r, "resourceVersion");
+    return std::move(*seen);
+  }
+  return decode_stored<T>(*r);
+}
+
+inline json::object encode_object(const auto& x) {
+  return std::move(model::encode(x).as_object());
+}
+
+/// A merge patch's text parsed; `precondition` is the request's resourceVersion, else the
+/// patch's metadata.resourceVersion. Not ok when the text is not a JSON object.
+struct parsed_patch {
+  json::value doc;
+  std::string precondition;
+  bool ok = false;
+};
+
+inline parsed_patch parse_patch(const std::string& text, const std::string& resource_version) {
+  parsed_patch out;
+  boost::system::error_code ec;
+  out.doc = json::parse(text, ec);
+  out.ok = !ec && out.doc.is_object();
+  out.precondition = resource_version;
+  if (!out.ok)
+    return out;
+  auto& patch = out.doc.get_object();
+  if (!resource_version.empty()) {
+    // The store reads the precondition from the patch: put the request's there.
+    auto& meta = patch["metadata"];
+    if (!meta.is_object())
+      meta = json::object{};
+    meta.get_object()["resourceVersion"] = resource_version;
+  } else if (auto* meta = patch.if_contains("metadata"); meta && meta->is_object()) {
+    if (auto* rv = meta->get_object().if_contains("resourceVersion"); rv && rv->is_string())
+      out.precondition = rv->get_string();
+  }
+  return out;
+}
+
+
+} // namespace baorestore::gateway::detail
