@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/devcluster_command.hpp"
 #include "cli/exit_code.hpp"
 #include "cli/validate_command.hpp"
 
@@ -24,6 +25,26 @@ void add_validate_command(CLI::App& app, int& exit_code) {
   cmd->callback([files, &exit_code] { exit_code = run_validate(*files, std::cout, std::cerr); });
 }
 
+void add_devcluster_command(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand(
+    "devcluster", "Run the embedded development cluster (a Kubernetes API kubectl can drive)");
+  auto opts = std::make_shared<devcluster_options>();
+  cmd->add_option("--listen", opts->listen, "HOST:PORT to serve on (port 0: any free port)")
+    ->capture_default_str();
+  auto* crds = cmd->add_option("--crds", opts->crds_dir, "Directory of CRDs to serve from the start")
+                 ->capture_default_str();
+  cmd->add_option("--data-dir", opts->data_dir, "Persist the objects here (default: memory only)");
+  cmd->add_flag("--tls", opts->tls, "Serve HTTPS with a self-signed certificate generated at start");
+  cmd->add_option("--token", opts->token,
+                  "Bearer token required on every request (with --tls; default: a random one)");
+  cmd->add_flag("--legacy-discovery", opts->legacy_discovery,
+                "Serve only legacy discovery, never aggregated (apidiscovery.k8s.io/v2)");
+  cmd->callback([opts, crds, &exit_code] {
+    opts->crds_dir_given = crds->count() > 0;
+    exit_code = run_devcluster(*opts, std::cout, std::cerr);
+  });
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -32,6 +53,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = exit_ok;
   add_validate_command(app, exit_code);
+  add_devcluster_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,21 @@
+#pragma once
+// A self-signed TLS identity generated at start-up (issue 4: "optional TLS with a generated
+// self-signed certificate"): an ECDSA P-256 key and a certificate for the given IP
+// addresses and DNS names, valid for a year. Clients trust it by pinning the certificate
+// (kubeconfig `certificate-authority-data`). PEM text only: no OpenSSL in this header.
+
+#include <string>
+#include <vector>
+
+namespace baorestore::net {
+
+struct tls_identity {
+  std::string cert_pem;
+  std::string key_pem;
+};
+
+/// Throws std::runtime_error when OpenSSL fails.
+tls_identity make_self_signed(const std::vector<std::string>& ip_addresses,
+                              const std::vector<std::string>& dns_names);
+
+} // namespace baorestore::net
