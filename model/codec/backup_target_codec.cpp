@@ -37,15 +37,18 @@ using namespace detail;
 
 boost::json::value encode(const backup_target& x) {
   boost::json::object o;
-  put_string(o, "provider", x.provider);
+  // Fields with a CRD default are always written: omitting an explicit "" or 0 would turn
+  // it into the default on the way back (a round-trip bug the fuzzer found), and validation
+  // must see what the manifest said.
+  o["provider"] = x.provider;
   put_string(o, "endpoint", x.endpoint);
   o["bucket"] = x.bucket;
   put_string(o, "pathPrefix", x.path_prefix);
   if (x.credentials_secret_ref)
     o["credentialsSecretRef"] = {{"name", x.credentials_secret_ref->name}};
-  put_int(o, "partSize", x.part_size);
-  put_int(o, "concurrency", x.concurrency);
-  put_string(o, "region", x.region);
+  o["partSize"] = x.part_size;
+  o["concurrency"] = x.concurrency;
+  o["region"] = x.region;
   put_string(o, "roleArn", x.role_arn);
   put_bool(o, "usePathStyle", x.use_path_style);
   if (x.gcs) {

@@ -267,3 +267,16 @@ CAF_TEST(object head) {
   CAF_CHECK_EQUAL(r.value->kind, "Namespace");
   CAF_CHECK_EQUAL(r.value->metadata.name, "tenant-a");
 }
+
+CAF_TEST(explicit empty or zero defaulted fields survive a round trip) {
+  // Found by the fuzzer: "region": "" was omitted on encode and came back as the default.
+  auto r = decode_openbao_restore(R"({"spec": {"cluster": "c", "source": {"key": "k",
+    "target": {"bucket": "b", "region": "", "provider": "", "partSize": 0, "concurrency": 0}}}})");
+  CAF_REQUIRE(r);
+  const auto& t = r.value->spec.source.target;
+  CAF_CHECK_EQUAL(t.region, "");
+  CAF_CHECK_EQUAL(t.part_size, 0);
+  auto back = decode_openbao_restore(to_json(*r.value));
+  CAF_REQUIRE(back);
+  CAF_CHECK(*back.value == *r.value);
+}

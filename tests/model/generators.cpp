@@ -32,13 +32,13 @@ Gen<m::condition> condition() {
 
 Gen<m::backup_target> backup_target() {
   return gen::build<m::backup_target>(
-    gen::set(&m::backup_target::provider, non_empty_text()),
+    gen::set(&m::backup_target::provider, text()),
     gen::set(&m::backup_target::endpoint, text()), gen::set(&m::backup_target::bucket, text()),
     gen::set(&m::backup_target::path_prefix, text()),
     gen::set(&m::backup_target::credentials_secret_ref, optional_of(object_ref())),
-    gen::set(&m::backup_target::part_size, gen::nonZero<std::int64_t>()),
-    gen::set(&m::backup_target::concurrency, gen::nonZero<std::int32_t>()),
-    gen::set(&m::backup_target::region, non_empty_text()),
+    gen::set(&m::backup_target::part_size),
+    gen::set(&m::backup_target::concurrency),
+    gen::set(&m::backup_target::region, text()),
     gen::set(&m::backup_target::role_arn, text()),
     gen::set(&m::backup_target::use_path_style),
     gen::set(&m::backup_target::gcs,
