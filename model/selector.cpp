@@ -1,34 +1,28 @@
 #include "model/selector.hpp"
 
+#include "model/text.hpp"
+
 namespace baorestore::model {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
-
 std::optional<selector_term> parse_term(std::string_view term, existence_terms existence) {
-  term = trim(term);
+  term = trim_blanks(term);
   selector_term out;
   if (auto pos = term.find("!="); pos != std::string_view::npos) {
-    out.key = trim(term.substr(0, pos));
+    out.key = trim_blanks(term.substr(0, pos));
     out.operation = selector_term::op::not_equals;
-    out.value = trim(term.substr(pos + 2));
+    out.value = trim_blanks(term.substr(pos + 2));
   } else if (pos = term.find('='); pos != std::string_view::npos) {
-    out.key = trim(term.substr(0, pos));
+    out.key = trim_blanks(term.substr(0, pos));
     auto rest = term.substr(pos + 1);
     if (!rest.empty() && rest.front() == '=')
       rest.remove_prefix(1);
-    out.value = trim(rest);
+    out.value = trim_blanks(rest);
   } else if (existence == existence_terms::refused) {
     return std::nullopt;
   } else if (!term.empty() && term.front() == '!') {
-    out.key = trim(term.substr(1));
+    out.key = trim_blanks(term.substr(1));
     out.operation = selector_term::op::not_exists;
   } else {
     out.key = term;
@@ -44,7 +38,7 @@ std::optional<selector_term> parse_term(std::string_view term, existence_terms e
 
 std::optional<selector> parse_selector(std::string_view text, existence_terms existence) {
   selector out;
-  if (trim(text).empty())
+  if (trim_blanks(text).empty())
     return out;
   for (;;) {
     auto comma = text.find(',');

@@ -5,19 +5,13 @@
 
 #include <boost/json.hpp>
 
+#include "model/text.hpp"
+
 namespace baorestore::devcluster::api {
 
 namespace json = boost::json;
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
 
 // One media range: "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList".
 bool is_v2_range(std::string_view range) {
@@ -26,12 +20,12 @@ bool is_v2_range(std::string_view range) {
   bool first = true;
   while (true) {
     auto semi = range.find(';');
-    auto part = trim(range.substr(0, semi));
+    auto part = model::trim_blanks(range.substr(0, semi));
     if (first) {
       type = part;
       first = false;
     } else if (auto eq = part.find('='); eq != std::string_view::npos) {
-      params[std::string{trim(part.substr(0, eq))}] = std::string{trim(part.substr(eq + 1))};
+      params[std::string{model::trim_blanks(part.substr(0, eq))}] = std::string{model::trim_blanks(part.substr(eq + 1))};
     }
     if (semi == std::string_view::npos)
       break;
