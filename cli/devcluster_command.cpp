@@ -11,6 +11,7 @@
 
 #include "cli/exit_code.hpp"
 #include "devcluster/api/cluster_api.hpp"
+#include "devcluster/job_runner.hpp"
 #include "devcluster/object_store.hpp"
 #include "model/base64.hpp"
 #include "net/http_server.hpp"
@@ -81,6 +82,21 @@ int run_devcluster(const devcluster_options& opts, std::ostream& out, std::ostre
     err << "devcluster: --token needs --tls (kubectl sends tokens over https only)\n";
     return exit_usage;
   }
+  devcluster::job_runner_options jopts;
+  if (auto d = devcluster::parse_job_duration(opts.job_duration)) {
+    jopts.duration = *d;
+  } else {
+    err << "devcluster: --job-duration wants a duration such as 3s or 500ms, got \""
+        << opts.job_duration << "\"\n";
+    return exit_usage;
+  }
+  if (auto o = devcluster::parse_job_outcome(opts.job_outcome)) {
+    jopts.outcome = *o;
+  } else {
+    err << "devcluster: --job-outcome wants succeed or fail, got \"" << opts.job_outcome
+        << "\"\n";
+    return exit_usage;
+  }
   // Block the stop signals before any thread starts, so that every thread inherits the
   // mask and sigwait below is the only place they are taken.
   sigset_t stop_signals;
@@ -112,6 +128,8 @@ int run_devcluster(const devcluster_options& opts, std::ostream& out, std::ostre
       sopts.tls = net::make_self_signed({listen->first}, {"localhost"});
     net::http_server server{sopts, [&api](const net::request& r) { return api.handle(r); }};
     server.start();
+    // Declared after the store and the server: destroyed first, so no tick outlives them.
+    devcluster::job_runner_thread job_runner{store, jopts};
     auto url = std::string{opts.tls ? "https://" : "http://"} + listen->first + ":"
                + std::to_string(server.port());
     out << "devcluster: serving " << url << "\n"

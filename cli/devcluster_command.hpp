@@ -3,7 +3,8 @@
 // embedded development cluster (DESIGN §9) in the foreground until SIGINT or SIGTERM. It
 // prints the URL it serves and a kubeconfig for it; port 0 picks a free port, which the
 // printed URL then names. With --tls it serves HTTPS with a self-signed certificate and
-// wants a bearer token, both of which the printed kubeconfig carries.
+// wants a bearer token, both of which the printed kubeconfig carries. A job runner plays the
+// kubelet for batch/v1 Jobs (--job-duration, --job-outcome; devcluster/job_runner.hpp).
 
 #include <iosfwd>
 #include <optional>
@@ -24,6 +25,10 @@ struct devcluster_options {
   /// The bearer token every request needs; with --tls and none given, a random one.
   /// Only with --tls: kubectl sends tokens over https only.
   std::string token;
+  /// The job runner's defaults (each Job may override them by annotation): how long a Job
+  /// runs, as "3s" or "500ms", and whether it then succeeds or fails.
+  std::string job_duration = "3s";
+  std::string job_outcome = "succeed";
 };
 
 /// Splits "host:port"; nullopt when it is not one.
@@ -36,7 +41,8 @@ std::string kubeconfig_for(const std::string& url, const std::string& ca_pem = {
                            const std::string& token = {});
 
 /// Blocks until SIGINT or SIGTERM. Returns exit_ok, or exit_usage when it cannot run as
-/// asked: a bad --listen, an address in use, unusable CRDs or data directory.
+/// asked: a bad --listen, --job-duration or --job-outcome, an address in use, unusable CRDs
+/// or data directory.
 int run_devcluster(const devcluster_options& opts, std::ostream& out, std::ostream& err);
 
 } // namespace baorestore::cli

@@ -39,6 +39,14 @@ void add_devcluster_command(CLI::App& app, int& exit_code) {
                   "Bearer token required on every request (with --tls; default: a random one)");
   cmd->add_flag("--legacy-discovery", opts->legacy_discovery,
                 "Serve only legacy discovery, never aggregated (apidiscovery.k8s.io/v2)");
+  cmd->add_option("--job-duration", opts->job_duration,
+                  "How long a Job runs before it finishes (per Job: annotation "
+                  "devcluster.baorestore.io/duration)")
+    ->capture_default_str();
+  cmd->add_option("--job-outcome", opts->job_outcome,
+                  "succeed or fail: how a Job finishes (per Job: annotation "
+                  "devcluster.baorestore.io/outcome)")
+    ->capture_default_str();
   cmd->callback([opts, crds, &exit_code] {
     opts->crds_dir_given = crds->count() > 0;
     exit_code = run_devcluster(*opts, std::cout, std::cerr);
