@@ -129,51 +129,60 @@ std::optional<store_error> locate(object_store::impl& s, const resource_id& res,
   return std::nullopt;
 }
 
+// Every write to an existing object has one shape: find it, let `next` compute the wanted
+// document from the current one (or refuse), then commit through finish_write.
+template <class Next>
+result<json::object> write_existing(object_store::impl& s, const resource_id& res,
+                                    const std::string& ns, const std::string& name,
+                                    subresource sub, Next next) {
+  std::lock_guard guard{s.mu};
+  const resource_def* d = nullptr;
+  json::object* current = nullptr;
+  if (auto err = locate(s, res, ns, name, sub, d, current))
+    return *err;
+  result<json::object> wanted = next(*current);
+  if (!wanted)
+    return wanted;
+  return s.finish_write(*d, *current, std::move(*wanted), sub);
+}
+
 } // namespace
 
 result<json::object> object_store::update(const resource_id& res, const std::string& ns,
                                           const std::string& name, json::object obj,
                                           subresource sub) {
-  std::lock_guard guard{impl_->mu};
-  const resource_def* d = nullptr;
-  json::object* current = nullptr;
-  if (auto err = locate(*impl_, res, ns, name, sub, d, current))
-    return *err;
-  return impl_->finish_write(*d, *current, std::move(obj), sub);
+  return write_existing(*impl_, res, ns, name, sub,
+                        [&](const json::object&) -> result<json::object> { return std::move(obj); });
 }
 
 result<json::object> object_store::merge_patch(const resource_id& res, const std::string& ns,
                                                const std::string& name,
                                                const json::value& patch, subresource sub) {
-  std::lock_guard guard{impl_->mu};
-  const resource_def* d = nullptr;
-  json::object* current = nullptr;
-  if (auto err = locate(*impl_, res, ns, name, sub, d, current))
-    return *err;
-  if (!patch.is_object())
-    return bad_request("a merge patch must be a JSON object");
-  json::value doc = *current;
-  model::apply_merge_patch(doc, patch);
-  return impl_->finish_write(*d, *current, std::move(doc.as_object()), sub);
+  return write_existing(*impl_, res, ns, name, sub,
+                        [&](const json::object& current) -> result<json::object> {
+                          if (!patch.is_object())
+                            return bad_request("a merge patch must be a JSON object");
+                          json::value doc = current;
+                          model::apply_merge_patch(doc, patch);
+                          return std::move(doc.as_object());
+                        });
 }
 
 result<json::object> object_store::json_patch(const resource_id& res, const std::string& ns,
                                               const std::string& name,
                                               const json::value& patch, subresource sub) {
-  std::lock_guard guard{impl_->mu};
-  const resource_def* d = nullptr;
-  json::object* current = nullptr;
-  if (auto err = locate(*impl_, res, ns, name, sub, d, current))
-    return *err;
-  json::value doc = *current;
-  auto outcome = apply_json_patch(doc, patch);
-  if (outcome.code == json_patch_errc::malformed)
-    return bad_request(outcome.message);
-  if (outcome.code == json_patch_errc::failed)
-    return unprocessable(outcome.message);
-  if (!doc.is_object())
-    return bad_request("the patched document is not a JSON object");
-  return impl_->finish_write(*d, *current, std::move(doc.as_object()), sub);
+  return write_existing(*impl_, res, ns, name, sub,
+                        [&](const json::object& current) -> result<json::object> {
+                          json::value doc = current;
+                          auto outcome = apply_json_patch(doc, patch);
+                          if (outcome.code == json_patch_errc::malformed)
+                            return bad_request(outcome.message);
+                          if (outcome.code == json_patch_errc::failed)
+                            return unprocessable(outcome.message);
+                          if (!doc.is_object())
+                            return bad_request("the patched document is not a JSON object");
+                          return std::move(doc.as_object());
+                        });
 }
 
 result<json::object> object_store::seed(const resource_id& res, json::object obj) {
