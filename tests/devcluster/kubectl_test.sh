@@ -232,4 +232,22 @@ kill "$watch_pid" 2>/dev/null
 wait "$watch_pid" 2>/dev/null
 cat "$work/tls_watch"
 expect tls_watch 'restore-1 +three'
+# Persistence through the CLI (--data-dir): a restart recovers every object with its exact
+# resourceVersion, and the next write continues the revision sequence.
+stop_server
+start_server --data-dir "$work/data"
+run persist_apply k apply -f "$src/deploy/samples/"
+run persist_label k label obrestore restore-1 -n tenant-a kept=yes
+run persist_rv k get obrestore restore-1 -n tenant-a -o 'jsonpath={.metadata.resourceVersion} {.metadata.uid}'
+stop_server
+start_server --data-dir "$work/data"
+run persist_after k get obrestore restore-1 -n tenant-a -o 'jsonpath={.metadata.resourceVersion} {.metadata.uid}'
+[[ $(cat "$work/persist_after") == "$(cat "$work/persist_rv")" ]] \
+  || fail "resourceVersion/uid changed across the restart"
+run persist_labels k get obrestore restore-1 -n tenant-a --show-labels
+expect persist_labels 'kept=yes'
+run persist_write k label obrestore restore-1 -n tenant-a kept=again --overwrite
+run persist_rv2 k get obrestore restore-1 -n tenant-a -o 'jsonpath={.metadata.resourceVersion}'
+(( $(cat "$work/persist_rv2") > $(cut -d' ' -f1 "$work/persist_rv") )) \
+  || fail "the resourceVersion did not grow after the restart"
 echo "PASS"
