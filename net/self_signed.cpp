@@ -42,12 +42,9 @@ void add_extension(X509* cert, int nid, const std::string& value) {
   X509_EXTENSION_free(ext);
 }
 
-} // namespace
-
-tls_identity make_self_signed(const std::vector<std::string>& ip_addresses,
-                              const std::vector<std::string>& dns_names) {
-  pkey_ptr key{EVP_EC_gen("P-256")};
-  check(key != nullptr, "key generation");
+// A v3 certificate for `key`, named `cn`, valid from an hour ago for a year; unsigned, its
+// issuer still to be set.
+x509_ptr new_certificate(EVP_PKEY* key, const char* cn) {
   x509_ptr cert{X509_new()};
   check(cert != nullptr, "X509_new");
   X509_set_version(cert.get(), 2); // v3, for subjectAltName
@@ -59,35 +56,76 @@ tls_identity make_self_signed(const std::vector<std::string>& ip_addresses,
   BN_free(bn);
   X509_gmtime_adj(X509_getm_notBefore(cert.get()), -60 * 60);
   X509_gmtime_adj(X509_getm_notAfter(cert.get()), 365L * 24 * 60 * 60);
-  X509_set_pubkey(cert.get(), key.get());
-  auto* name = X509_get_subject_name(cert.get());
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("baorestore devcluster"), -1,
-                             -1, 0);
-  X509_set_issuer_name(cert.get(), name);
+  X509_set_pubkey(cert.get(), key);
+  X509_NAME_add_entry_by_txt(X509_get_subject_name(cert.get()), "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>(cn), -1, -1, 0);
+  return cert;
+}
+
+void add_sans(X509* cert, const std::vector<std::string>& ip_addresses,
+              const std::vector<std::string>& dns_names) {
   std::string sans;
   for (const auto& ip : ip_addresses)
     sans += (sans.empty() ? "" : ",") + std::string{"IP:"} + ip;
   for (const auto& dns : dns_names)
     sans += (sans.empty() ? "" : ",") + std::string{"DNS:"} + dns;
   if (!sans.empty())
-    add_extension(cert.get(), NID_subject_alt_name, sans);
+    add_extension(cert, NID_subject_alt_name, sans);
+}
+
+tls_identity to_pem(X509* cert, EVP_PKEY* key) {
+  tls_identity out;
+  bio_ptr cert_bio{BIO_new(BIO_s_mem())};
+  check(PEM_write_bio_X509(cert_bio.get(), cert) == 1, "PEM certificate");
+  out.cert_pem = drain(cert_bio.get());
+  bio_ptr key_bio{BIO_new(BIO_s_mem())};
+  check(PEM_write_bio_PrivateKey(key_bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) == 1,
+        "PEM key");
+  out.key_pem = drain(key_bio.get());
+  return out;
+}
+
+pkey_ptr new_key() {
+  pkey_ptr key{EVP_EC_gen("P-256")};
+  check(key != nullptr, "key generation");
+  return key;
+}
+
+} // namespace
+
+tls_identity make_self_signed(const std::vector<std::string>& ip_addresses,
+                              const std::vector<std::string>& dns_names) {
+  auto key = new_key();
+  auto cert = new_certificate(key.get(), "baorestore devcluster");
+  X509_set_issuer_name(cert.get(), X509_get_subject_name(cert.get()));
+  add_sans(cert.get(), ip_addresses, dns_names);
   // Go verifies a pinned self-signed certificate as its own CA: mark it as one.
   add_extension(cert.get(), NID_basic_constraints, "critical,CA:TRUE");
   add_extension(cert.get(), NID_key_usage, "critical,digitalSignature,keyCertSign");
   add_extension(cert.get(), NID_ext_key_usage, "serverAuth");
   check(X509_sign(cert.get(), key.get(), EVP_sha256()) > 0, "sign");
+  return to_pem(cert.get(), key.get());
+}
 
-  tls_identity out;
-  bio_ptr cert_bio{BIO_new(BIO_s_mem())};
-  check(PEM_write_bio_X509(cert_bio.get(), cert.get()) == 1, "PEM certificate");
-  out.cert_pem = drain(cert_bio.get());
-  bio_ptr key_bio{BIO_new(BIO_s_mem())};
-  check(PEM_write_bio_PrivateKey(key_bio.get(), key.get(), nullptr, nullptr, 0, nullptr,
-                                 nullptr) == 1,
-        "PEM key");
-  out.key_pem = drain(key_bio.get());
-  return out;
+ca_and_leaf make_ca_and_leaf(const std::string& ca_name,
+                             const std::vector<std::string>& ip_addresses,
+                             const std::vector<std::string>& dns_names) {
+  auto ca_key = new_key();
+  auto ca = new_certificate(ca_key.get(), ca_name.c_str());
+  X509_set_issuer_name(ca.get(), X509_get_subject_name(ca.get()));
+  add_extension(ca.get(), NID_basic_constraints, "critical,CA:TRUE");
+  add_extension(ca.get(), NID_key_usage, "critical,keyCertSign,cRLSign");
+  check(X509_sign(ca.get(), ca_key.get(), EVP_sha256()) > 0, "sign CA");
+
+  auto leaf_key = new_key();
+  auto leaf = new_certificate(leaf_key.get(), (ca_name + " server").c_str());
+  X509_set_issuer_name(leaf.get(), X509_get_subject_name(ca.get()));
+  add_sans(leaf.get(), ip_addresses, dns_names);
+  add_extension(leaf.get(), NID_basic_constraints, "critical,CA:FALSE");
+  add_extension(leaf.get(), NID_key_usage, "critical,digitalSignature");
+  add_extension(leaf.get(), NID_ext_key_usage, "serverAuth");
+  check(X509_sign(leaf.get(), ca_key.get(), EVP_sha256()) > 0, "sign leaf");
+  return {to_pem(ca.get(), ca_key.get()), to_pem(leaf.get(), leaf_key.get())};
 }
 
 } // namespace baorestore::net

@@ -18,4 +18,16 @@ struct tls_identity {
 tls_identity make_self_signed(const std::vector<std::string>& ip_addresses,
                               const std::vector<std::string>& dns_names);
 
+/// A certificate authority named `ca_name` and a server certificate for the given IP
+/// addresses and DNS names that it signed, both ECDSA P-256 and valid for a year: for tests
+/// of chain verification and of CA bundles (distinct names let several CAs share a bundle).
+/// Throws std::runtime_error when OpenSSL fails.
+struct ca_and_leaf {
+  tls_identity ca;   // trust this (cert_pem) ...
+  tls_identity leaf; // ... and serve this
+};
+ca_and_leaf make_ca_and_leaf(const std::string& ca_name,
+                             const std::vector<std::string>& ip_addresses,
+                             const std::vector<std::string>& dns_names);
+
 } // namespace baorestore::net
