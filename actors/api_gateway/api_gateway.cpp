@@ -4,36 +4,6 @@
 
 namespace baorestore::gateway {
 
-std::string to_string(api_errc e) {
-  switch (e) {
-    case api_errc::not_found:
-      return "not_found";
-    case api_errc::conflict:
-      return "conflict";
-    case api_errc::already_exists:
-      return "already_exists";
-    case api_errc::invalid:
-      return "invalid";
-    case api_errc::gone:
-      return "gone";
-    case api_errc::forbidden:
-      return "forbidden";
-    case api_errc::unauthorized:
-      return "unauthorized";
-    case api_errc::too_many_requests:
-      return "too_many_requests";
-    case api_errc::server_error:
-      return "server_error";
-    case api_errc::transport:
-      return "transport";
-    case api_errc::bad_response:
-      return "bad_response";
-    case api_errc::bad_request:
-      return "bad_request";
-  }
-  return "api_errc(" + std::to_string(static_cast<int>(e)) + ")";
-}
-
 caf::error make_api_error(api_errc code, std::string message) {
   return caf::make_error(code, std::move(message));
 }

@@ -15,7 +15,9 @@
 #include <cstdint>
 #include <string>
 #include <type_traits>
+#include <vector>
 
+#include "caf/actor.hpp"
 #include "caf/allowed_unsafe_message_type.hpp"
 #include "caf/atom.hpp"
 #include "caf/error.hpp"
@@ -25,6 +27,7 @@
 #include "caf/replies_to.hpp"
 #include "caf/typed_actor.hpp"
 
+#include "actors/api_gateway/api_errc.hpp"
 #include "actors/model_messages.hpp"
 #include "model/job.hpp"
 #include "model/openbao_cluster.hpp"
@@ -33,23 +36,7 @@
 
 namespace baorestore::gateway {
 
-/// Typed failures of an API request (DESIGN §5).
-enum class api_errc : std::uint8_t {
-  not_found = 1,     // 404
-  conflict,          // 409 Conflict: a resourceVersion precondition failed
-  already_exists,    // 409 AlreadyExists
-  invalid,           // 422
-  gone,              // 410: watch or list resourceVersion too old
-  forbidden,         // 403
-  unauthorized,      // 401
-  too_many_requests, // 429 after the gateway's own retries
-  server_error,      // 5xx after retries
-  transport,         // connection, TLS or timeout failure after retries
-  bad_response,      // the server's reply could not be decoded
-  bad_request,       // 400 and other 4xx
-};
-
-std::string to_string(api_errc e);
+// api_errc (with to_string) and priority live in the pure api_errc.hpp.
 
 /// A gateway failure: `code`, with the server's (or the gateway's) message as the error's
 /// context, e.g. make_api_error(api_errc::not_found, "jobs.batch \"x\" not found").
@@ -58,9 +45,6 @@ caf::error make_api_error(api_errc code, std::string message);
 /// The message an api error carries; the code's name when it carries none; for errors of
 /// other categories (a request timeout, ...), CAF's rendering of the error.
 std::string api_error_message(const caf::error& e);
-
-/// Serving order in the gateway's queues: lock and terminal-status writes before polls.
-enum class priority : std::uint8_t { normal, high };
 
 /// A namespaced object of kind T.
 template <class T>
@@ -121,6 +105,34 @@ typename Inspector::result_type inspect(Inspector& f, deleted&) {
   return f(caf::meta::type_name("deleted"));
 }
 
+/// Follow a collection (list + watch): the gateway lists it, sends `subscriber` a
+/// watch_synced with every object, then a watch_event per change, in resourceVersion order.
+/// When the server drops the history it needs (410 Gone) the gateway lists again and sends
+/// a new watch_synced, which replaces everything the subscriber knew. The reply is the
+/// watch's id (for unwatch); a subscriber that terminates ends its watches.
+template <class T>
+struct watch_request {
+  std::string namespace_;     // empty: all namespaces
+  std::string label_selector;
+  caf::actor subscriber;
+};
+
+enum class watch_event_type : std::uint8_t { added, modified, deleted };
+
+template <class T>
+struct watch_synced {
+  std::uint64_t watch_id = 0;
+  std::vector<T> items;
+  std::string resource_version;
+};
+
+template <class T>
+struct watch_event {
+  std::uint64_t watch_id = 0;
+  watch_event_type type = watch_event_type::modified;
+  T object; // for deleted: the object as it last was
+};
+
 using list_atom = caf::atom_constant<caf::atom("list")>;
 constexpr list_atom list_atom_v{};
 using create_atom = caf::atom_constant<caf::atom("create")>;
@@ -129,11 +141,15 @@ using patch_atom = caf::atom_constant<caf::atom("patch")>;
 constexpr patch_atom patch_atom_v{};
 using patch_status_atom = caf::atom_constant<caf::atom("patchstat")>;
 constexpr patch_status_atom patch_status_atom_v{};
+using watch_atom = caf::atom_constant<caf::atom("watch")>;
+constexpr watch_atom watch_atom_v{};
+using unwatch_atom = caf::atom_constant<caf::atom("unwatch")>;
+constexpr unwatch_atom unwatch_atom_v{};
 
 using cluster = model::openbao_cluster;
 using restore = model::openbao_restore;
 
-/// The gateway's handle. Later issues extend it (events, service accounts, leases, watches).
+/// The gateway's handle. Later issues extend it (events, service accounts, leases).
 using api_gateway_actor = caf::typed_actor<
   caf::replies_to<caf::get_atom, get_request<cluster>>::with<cluster>,
   caf::replies_to<caf::get_atom, get_request<restore>>::with<restore>,
@@ -145,7 +161,10 @@ using api_gateway_actor = caf::typed_actor<
   caf::replies_to<patch_atom, patch_request<restore>>::with<restore>,
   caf::replies_to<patch_status_atom, patch_request<cluster>>::with<cluster>,
   caf::replies_to<patch_status_atom, patch_request<restore>>::with<restore>,
-  caf::replies_to<caf::delete_atom, delete_request<model::job>>::with<deleted>>;
+  caf::replies_to<caf::delete_atom, delete_request<model::job>>::with<deleted>,
+  caf::replies_to<watch_atom, watch_request<cluster>>::with<std::uint64_t>,
+  caf::replies_to<watch_atom, watch_request<restore>>::with<std::uint64_t>,
+  caf::reacts_to<unwatch_atom, std::uint64_t>>;
 
 } // namespace baorestore::gateway
 
@@ -165,5 +184,11 @@ template <class T>
 struct allowed_unsafe_message_type<baorestore::gateway::patch_request<T>> : std::true_type {};
 template <class T>
 struct allowed_unsafe_message_type<baorestore::gateway::delete_request<T>> : std::true_type {};
+template <class T>
+struct allowed_unsafe_message_type<baorestore::gateway::watch_request<T>> : std::true_type {};
+template <class T>
+struct allowed_unsafe_message_type<baorestore::gateway::watch_synced<T>> : std::true_type {};
+template <class T>
+struct allowed_unsafe_message_type<baorestore::gateway::watch_event<T>> : std::true_type {};
 
 } // namespace caf

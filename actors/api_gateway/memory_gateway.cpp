@@ -250,6 +250,14 @@ std::uint64_t memory_store::resource_version() const {
   return impl_->objects.resource_version();
 }
 
+namespace {
+
+caf::error no_watches() {
+  return make_api_error(api_errc::bad_request, "the in-memory gateway serves no watches");
+}
+
+} // namespace
+
 api_gateway_actor::behavior_type memory_gateway(api_gateway_actor::pointer,
                                                 std::shared_ptr<memory_store> store) {
   // The handlers share `store`, which keeps `st` alive as long as the behaviour.
@@ -289,6 +297,17 @@ api_gateway_actor::behavior_type memory_gateway(api_gateway_actor::pointer,
     },
     [st](caf::delete_atom, const delete_request<model::job>& r) -> caf::result<deleted> {
       return st->erase(r);
+    },
+    // No watches here (the unit tests drive watch consumers with messages of their own);
+    // the HTTP gateway serves them.
+    [](watch_atom, const watch_request<cluster>&) -> caf::result<std::uint64_t> {
+      return no_watches();
+    },
+    [](watch_atom, const watch_request<restore>&) -> caf::result<std::uint64_t> {
+      return no_watches();
+    },
+    [](unwatch_atom, std::uint64_t) {
+      // nop
     },
   };
 }

@@ -21,6 +21,7 @@
 //
 // It serves unit tests (deterministic, with scripted faults and outside writers) and
 // benchmarks. The development cluster's HTTP server serves the same store over sockets.
+// It serves no watches (a watch request is answered bad_request): the HTTP gateway does.
 
 #include <cstdint>
 #include <memory>

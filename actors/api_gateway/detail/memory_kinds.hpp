@@ -14,6 +14,7 @@
 #include "caf/expected.hpp"
 
 #include "actors/api_gateway/api_gateway.hpp"
+#include "actors/api_gateway/patch_precondition.hpp"
 #include "devcluster/metadata.hpp"
 #include "devcluster/object_store.hpp"
 #include "model/codec.hpp"
@@ -100,34 +101,7 @@ inline dc::status_causes decodes_as_kind(const dc::resource_def& def, const json
 // -- results and errors -------------------------------------------------------------------
 
 inline caf::error to_api_error(const dc::store_error& e) {
-  auto code = api_errc::bad_request; // 400 and the other 4xx
-  switch (e.code) {
-    case 401:
-      code = api_errc::unauthorized;
-      break;
-    case 403:
-      code = api_errc::forbidden;
-      break;
-    case 404:
-      code = api_errc::not_found;
-      break;
-    case 409:
-      code = e.reason == "AlreadyExists" ? api_errc::already_exists : api_errc::conflict;
-      break;
-    case 410:
-      code = api_errc::gone;
-      break;
-    case 422:
-      code = api_errc::invalid;
-      break;
-    case 429:
-      code = api_errc::too_many_requests;
-      break;
-    default:
-      if (e.code >= 500)
-        code = api_errc::server_error;
-  }
-  return make_api_error(code, e.message);
+  return make_api_error(errc_for_status(e.code, e.reason), e.message);
 }
 
 /// A stored document as the model value; bad_response if it does not decode (admission
@@ -168,36 +142,5 @@ caf::expected<T> decode_written(const dc::result<json::object>& r) {
 inline json::object encode_object(const auto& x) {
   return std::move(model::encode(x).as_object());
 }
-
-/// A merge patch's text parsed; `precondition` is the request's resourceVersion, else the
-/// patch's metadata.resourceVersion. Not ok when the text is not a JSON object.
-struct parsed_patch {
-  json::value doc;
-  std::string precondition;
-  bool ok = false;
-};
-
-inline parsed_patch parse_patch(const std::string& text, const std::string& resource_version) {
-  parsed_patch out;
-  boost::system::error_code ec;
-  out.doc = json::parse(text, ec);
-  out.ok = !ec && out.doc.is_object();
-  out.precondition = resource_version;
-  if (!out.ok)
-    return out;
-  auto& patch = out.doc.get_object();
-  if (!resource_version.empty()) {
-    // The store reads the precondition from the patch: put the request's there.
-    auto& meta = patch["metadata"];
-    if (!meta.is_object())
-      meta = json::object{};
-    meta.get_object()["resourceVersion"] = resource_version;
-  } else if (auto* meta = patch.if_contains("metadata"); meta && meta->is_object()) {
-    if (auto* rv = meta->get_object().if_contains("resourceVersion"); rv && rv->is_string())
-      out.precondition = rv->get_string();
-  }
-  return out;
-}
-
 
 } // namespace baorestore::gateway::detail

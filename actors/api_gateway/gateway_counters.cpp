@@ -1,0 +1,43 @@
+#include "actors/api_gateway/gateway_counters.hpp"
+
+namespace baorestore::gateway {
+
+namespace {
+
+void observe(latency_histogram& h, double seconds) {
+  for (std::size_t i = 0; i < latency_bounds_seconds.size(); ++i)
+    if (seconds <= latency_bounds_seconds[i])
+      ++h.buckets[i];
+  h.sum_seconds += seconds;
+  ++h.count;
+}
+
+} // namespace
+
+void gateway_counters::record_request(http_verb verb, std::string_view resource,
+                                      int status_or_0, std::chrono::nanoseconds latency) {
+  auto seconds = std::chrono::duration<double>(latency).count();
+  std::lock_guard guard{mtx_};
+  ++data_.requests[request_key{verb, std::string{resource}, status_or_0}];
+  observe(data_.latency[verb_resource{verb, std::string{resource}}], seconds);
+}
+
+void gateway_counters::record_retry(http_verb verb, std::string_view resource) {
+  std::lock_guard guard{mtx_};
+  ++data_.retries[verb_resource{verb, std::string{resource}}];
+}
+
+void gateway_counters::set_queue_depth(std::string_view tenant, std::size_t depth) {
+  std::lock_guard guard{mtx_};
+  if (depth == 0)
+    data_.queue_depth.erase(std::string{tenant});
+  else
+    data_.queue_depth[std::string{tenant}] = depth;
+}
+
+counters_snapshot gateway_counters::snapshot() const {
+  std::lock_guard guard{mtx_};
+  return data_;
+}
+
+} // namespace baorestore::gateway

@@ -1,0 +1,57 @@
+#pragma once
+// The kinds the HTTP gateway serves: where each lives in the API (group, version, plural)
+// and its model decoders. Pure: no CAF, no sockets.
+
+#include <string_view>
+
+#include "actors/api_gateway/api_paths.hpp"
+#include "model/codec.hpp"
+
+namespace baorestore::gateway {
+
+template <class T>
+struct http_kind;
+
+template <>
+struct http_kind<model::openbao_cluster> {
+  static constexpr std::string_view name = "OpenBaoCluster";
+  static inline const resource_path path{"openbao.org", "v1alpha1", "openbaoclusters", true};
+  static auto decode(std::string_view text, const model::decode_options& o) {
+    return model::decode_openbao_cluster(text, o);
+  }
+  static auto decode_list(std::string_view text, const model::decode_options& o) {
+    return model::decode_openbao_cluster_list(text, o);
+  }
+};
+
+template <>
+struct http_kind<model::openbao_restore> {
+  static constexpr std::string_view name = "OpenBaoRestore";
+  static inline const resource_path path{"openbao.org", "v1alpha1", "openbaorestores", true};
+  static auto decode(std::string_view text, const model::decode_options& o) {
+    return model::decode_openbao_restore(text, o);
+  }
+  static auto decode_list(std::string_view text, const model::decode_options& o) {
+    return model::decode_openbao_restore_list(text, o);
+  }
+};
+
+template <>
+struct http_kind<model::job> {
+  static constexpr std::string_view name = "Job";
+  static inline const resource_path path{"batch", "v1", "jobs", true};
+  static auto decode(std::string_view text, const model::decode_options& o) {
+    return model::decode_job(text, o);
+  }
+};
+
+template <>
+struct http_kind<model::secret> {
+  static constexpr std::string_view name = "Secret";
+  static inline const resource_path path{"", "v1", "secrets", true};
+  static auto decode(std::string_view text, const model::decode_options& o) {
+    return model::decode_secret(text, o);
+  }
+};
+
+} // namespace baorestore::gateway
