@@ -10,7 +10,9 @@
 // laptop running the operator beside it sees.
 //
 // Memory: heap bytes in use (mallinfo2) before and after `objects` OpenBaoRestores (the
-// sample's spec, distinct names) are created through the API, divided by the count.
+// sample's spec, distinct names) are created through the API, divided by the count. Each
+// create is also an event in the store's watch window (a copy of the object), as in
+// `baorestore devcluster`; --watch-window 1 measures the objects alone.
 //
 //   build/bench/devcluster_bench --connections 8 --seconds 5 --objects 10000
 
@@ -43,6 +45,7 @@ struct options {
   int connections = 8;
   double seconds = 5;
   int objects = 10000;
+  std::size_t watch_window = 10'000;
   std::string crds = BAORESTORE_SOURCE_DIR "/deploy/crds";
 };
 
@@ -157,9 +160,13 @@ int main(int argc, char** argv) {
   app.add_option("--seconds", opts.seconds, "duration of each throughput run");
   app.add_option("--objects", opts.objects, "objects created for the memory measurement");
   app.add_option("--crds", opts.crds, "CRD directory");
+  app.add_option("--watch-window", opts.watch_window,
+                 "events the store keeps for watches (each holds a copy of its object)");
   CLI11_PARSE(app, argc, argv);
 
-  devcluster::object_store store{devcluster::store_options{}};
+  devcluster::store_options so;
+  so.watch_window = opts.watch_window;
+  devcluster::object_store store{so};
   devcluster::api::cluster_api api{store};
   for (const auto& p : api.load_crds(opts.crds))
     std::fprintf(stderr, "CRD: %s\n", p.c_str());
