@@ -1,0 +1,93 @@
+#pragma once
+// What a restore_request actor has observed of the world, re-read from the API server after
+// every step (never remembered across a restart), and the settings that shape its decisions.
+// Pure values: next_step() decides from these alone.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "model/openbao_cluster.hpp"
+#include "model/openbao_restore.hpp"
+#include "model/time.hpp"
+
+namespace baorestore::restore {
+
+/// Whether a lookup has been made, and what it found.
+enum class lookup : std::uint8_t { unknown, found, missing, failed };
+
+struct secret_seen {
+  lookup state = lookup::unknown;
+  std::set<std::string> keys; // data keys, when found
+  std::string error;          // when failed: why (transport, forbidden, ...)
+};
+
+/// The snapshot check (DESIGN §4 step 5).
+enum class snapshot_state : std::uint8_t {
+  unchecked,
+  found,        // HEAD 200: size known
+  not_found,    // 404: permanent
+  forbidden,    // 403: permanent
+  unreachable,  // transport or 5xx: may heal
+  error,        // anything else: permanent
+};
+
+struct snapshot_seen {
+  snapshot_state state = snapshot_state::unchecked;
+  std::int64_t size = -1;
+  std::string message;
+};
+
+/// The lock as this restore knows it from its lock registry's answers.
+enum class lock_answer : std::uint8_t {
+  none,     // not asked (or the answer is stale after a restart: re-derive from the cluster)
+  waiting,  // asked, queued behind the holder: the registry answers when granted
+  granted,  // the registry granted it
+  busy,     // the wait ended without a grant
+  lost,     // the lock actor told us it was taken
+  released, // we released it
+};
+
+/// The restore Job as last read.
+enum class job_state : std::uint8_t { unknown, missing, running, succeeded, failed, foreign };
+
+struct job_seen {
+  job_state state = job_state::unknown;
+  std::string uid;
+  std::string reason;  // failed: the Failed condition's reason (BackoffLimitExceeded, ...)
+  std::string message;
+  bool deleting = false; // deletionTimestamp set (a foreground delete in progress)
+};
+
+struct observation {
+  model::openbao_restore restore;
+  lookup cluster_state = lookup::unknown;
+  std::optional<model::openbao_cluster> cluster; // when found
+  secret_seen credentials; // spec.source.target.credentialsSecretRef, when set
+  secret_seen token;       // spec.tokenSecretRef, when set
+  snapshot_seen snapshot;
+  lock_answer lock = lock_answer::none;
+  std::int64_t fence = 0; // of our grant, 0 unknown
+  /// The lock this restore took over by force (its previous holder), when it did.
+  std::optional<model::operation_lock> taken_over;
+  job_seen job;
+  /// When the first error that may heal was seen in this validation (a Secret not there
+  /// yet, the store unreachable): the validation deadline counts from here.
+  std::optional<model::timestamp> healing_since;
+  model::timestamp now;
+};
+
+struct restore_config {
+  /// How long errors that may heal are retried before the restore fails.
+  std::chrono::seconds validation_deadline{120};
+  /// How long one acquire waits queued in the lock actor before it asks again.
+  std::chrono::seconds lock_wait{30};
+};
+
+/// "openbaorestore/<name>/<uid>": the uid stops a new restore of the same name from
+/// adopting an old one's lock (DESIGN §2).
+std::string holder_of(const model::openbao_restore& r);
+
+} // namespace baorestore::restore

@@ -1,0 +1,345 @@
+#define CAF_SUITE restore.next_step
+#include "caf/test/unit_test.hpp"
+
+// The restore state machine, table by table: each case is an observation and the one step
+// it must lead to (DESIGN §4).
+
+#include "actors/restore_request/next_step.hpp"
+
+using namespace baorestore;
+using namespace baorestore::restore;
+using model::restore_phase;
+
+namespace {
+
+model::timestamp at(int seconds) {
+  return *model::parse_rfc3339("2026-11-25T10:00:00Z") + std::chrono::seconds{seconds};
+}
+
+/// A valid restore of tenant-a/vault with a JWT role, in `phase`, with the finalizer, the
+/// cluster found and initialized: each case changes what it is about.
+observation base(restore_phase phase = restore_phase::validating) {
+  observation o;
+  auto& r = o.restore;
+  r.metadata.name = "restore-1";
+  r.metadata.namespace_ = "tenant-a";
+  r.metadata.uid = "uid-1";
+  r.metadata.generation = 1;
+  r.metadata.finalizers = {model::restore_finalizer};
+  r.spec.cluster = "vault";
+  r.spec.source.target.bucket = "b";
+  r.spec.source.key = "k.snap";
+  r.spec.jwt_auth_role = "restore";
+  r.status.phase = phase;
+  r.status.observed_generation = 1;
+  model::openbao_cluster c;
+  c.metadata.name = "vault";
+  c.metadata.namespace_ = "tenant-a";
+  c.status.initialized = true;
+  o.cluster = c;
+  o.cluster_state = lookup::found;
+  o.now = at(0);
+  return o;
+}
+
+void hold(observation& o, std::string holder, model::cluster_operation op) {
+  model::operation_lock l;
+  l.operation = op;
+  l.holder = std::move(holder);
+  o.cluster->status.lock = l;
+}
+
+void hold_ourselves(observation& o) {
+  hold(o, holder_of(o.restore), model::cluster_operation::restore);
+}
+
+step decide(const observation& o) {
+  return next_step(o, restore_config{});
+}
+
+std::string kind_of(const observation& o) {
+  return to_string(decide(o).kind);
+}
+
+/// The failure reason of a step that fails the restore, "" otherwise.
+std::string failure(const observation& o) {
+  auto s = decide(o);
+  if (s.kind != step_kind::update_status || s.status.phase != restore_phase::failed)
+    return "";
+  return s.status.conditions.at(0).reason;
+}
+
+std::string message_of(const step& s) {
+  return s.status.message ? *s.status.message : std::string{};
+}
+
+} // namespace
+
+CAF_TEST(a new restore gets the finalizer first then goes Pending and Validating) {
+  auto o = base(restore_phase::unset);
+  o.restore.metadata.finalizers.clear();
+  o.restore.status.observed_generation = 0;
+  CAF_CHECK_EQUAL(kind_of(o), "add_finalizer");
+  o.restore.metadata.finalizers = {model::restore_finalizer};
+  auto s = decide(o);
+  CAF_CHECK(s.kind == step_kind::update_status);
+  CAF_CHECK(s.status.phase == restore_phase::pending);
+  CAF_CHECK(s.status.observed_generation == std::optional<std::int64_t>{1});
+  CAF_REQUIRE(s.event);
+  CAF_CHECK_EQUAL(s.event->type, "Normal");
+  o.restore.status.phase = restore_phase::pending;
+  o.restore.status.observed_generation = 1;
+  auto v = decide(o);
+  CAF_CHECK(v.status.phase == restore_phase::validating);
+}
+
+CAF_TEST(a spec generation that was not validated is refused) {
+  auto o = base();
+  o.restore.metadata.generation = 2;
+  CAF_CHECK_EQUAL(failure(o), "SpecChanged");
+  auto r = base(restore_phase::running);
+  r.restore.metadata.generation = 3;
+  CAF_CHECK_EQUAL(failure(r), "SpecChanged");
+}
+
+CAF_TEST(spec rules fail at once with upstream wording) {
+  auto o = base();
+  o.restore.spec.override_operation_lock = true;
+  auto s = decide(o);
+  CAF_CHECK_EQUAL(failure(o), "InvalidSpec");
+  CAF_CHECK(message_of(s).find("overrideOperationLock requires force: true") != std::string::npos);
+  CAF_REQUIRE(s.event);
+  CAF_CHECK_EQUAL(s.event->type, "Warning");
+}
+
+CAF_TEST(the cluster must exist and not be deleting and be initialized unless forced) {
+  auto o = base();
+  o.cluster_state = lookup::unknown;
+  o.cluster.reset();
+  CAF_CHECK_EQUAL(kind_of(o), "look_up_cluster");
+  o.cluster_state = lookup::missing;
+  CAF_CHECK_EQUAL(failure(o), "ClusterNotFound");
+  CAF_CHECK_EQUAL(message_of(decide(o)), "OpenBaoCluster tenant-a/vault not found");
+  auto d = base();
+  d.cluster->metadata.deletion_timestamp = at(0);
+  CAF_CHECK_EQUAL(failure(d), "ClusterDeleting");
+  auto u = base();
+  u.cluster->status.initialized = false;
+  CAF_CHECK_EQUAL(failure(u), "ClusterNotInitialized");
+  CAF_CHECK_EQUAL(message_of(decide(u)), "OpenBaoCluster tenant-a/vault is not initialized");
+  u.restore.spec.force = true;
+  CAF_CHECK_EQUAL(kind_of(u), "acquire_lock");
+  auto f = base();
+  f.cluster_state = lookup::failed;
+  CAF_CHECK_EQUAL(kind_of(f), "wait");
+}
+
+CAF_TEST(restore auth is a role or a token Secret with key token or the cluster OIDC) {
+  auto o = base();
+  o.restore.spec.jwt_auth_role.clear();
+  CAF_CHECK_EQUAL(failure(o), "AuthenticationRequired");
+  CAF_CHECK(message_of(decide(o)).find("authentication is required") == 0);
+  o.cluster->spec.self_init = model::self_init_config{true, model::self_init_oidc{true, ""}};
+  CAF_CHECK_EQUAL(kind_of(o), "acquire_lock");
+  auto t = base();
+  t.restore.spec.jwt_auth_role.clear();
+  t.restore.spec.token_secret_ref = model::local_object_reference{"tok"};
+  CAF_CHECK_EQUAL(kind_of(t), "look_up_token");
+  t.token.state = lookup::found;
+  CAF_CHECK_EQUAL(failure(t), "AuthSecretInvalid");
+  t.token.keys = {"token"};
+  CAF_CHECK_EQUAL(kind_of(t), "acquire_lock");
+}
+
+CAF_TEST(a Secret not there yet is waited for until the validation deadline) {
+  auto o = base();
+  o.restore.spec.jwt_auth_role.clear();
+  o.restore.spec.token_secret_ref = model::local_object_reference{"tok"};
+  o.token.state = lookup::missing;
+  auto s = decide(o);
+  CAF_CHECK(s.kind == step_kind::wait);
+  CAF_CHECK(s.healing);
+  CAF_CHECK_EQUAL(message_of(s), "waiting: token Secret tenant-a/tok not found");
+  o.healing_since = at(0);
+  o.now = at(119);
+  CAF_CHECK_EQUAL(kind_of(o), "wait");
+  o.now = at(120);
+  CAF_CHECK_EQUAL(failure(o), "AuthSecretNotFound");
+  // The message is written once: waiting again with the same message writes nothing.
+  auto again = base();
+  again.restore.spec = o.restore.spec;
+  again.token.state = lookup::missing;
+  again.restore.status.message = "waiting: token Secret tenant-a/tok not found";
+  CAF_CHECK(decide(again).status.empty());
+}
+
+CAF_TEST(the snapshot is checked where the operator can and failures are permanent) {
+  auto o = base();
+  o.restore.spec.source.target.credentials_secret_ref = model::local_object_reference{"s3"};
+  CAF_CHECK_EQUAL(kind_of(o), "look_up_credentials");
+  o.credentials.state = lookup::missing;
+  CAF_CHECK_EQUAL(kind_of(o), "wait");
+  o.credentials.state = lookup::found;
+  CAF_CHECK_EQUAL(kind_of(o), "probe_snapshot");
+  for (auto st : {snapshot_state::not_found, snapshot_state::forbidden, snapshot_state::error}) {
+    o.snapshot.state = st;
+    o.snapshot.message = "snapshot s3://b/k.snap not found (404)";
+    CAF_CHECK_EQUAL(failure(o), "SnapshotNotAccessible");
+  }
+  o.snapshot.state = snapshot_state::unreachable;
+  CAF_CHECK_EQUAL(kind_of(o), "wait");
+  o.snapshot.state = snapshot_state::found;
+  o.snapshot.size = 4096;
+  CAF_CHECK_EQUAL(kind_of(o), "acquire_lock");
+  // Without credentials (IRSA) or another provider, nothing to check before the lock.
+  auto gcs = base();
+  gcs.restore.spec.source.target.provider = "gcs";
+  gcs.restore.spec.source.target.credentials_secret_ref = model::local_object_reference{"g"};
+  CAF_CHECK_EQUAL(kind_of(gcs), "acquire_lock");
+}
+
+CAF_TEST(an upgrade in progress makes the restore wait unless forced) {
+  auto o = base();
+  model::condition up;
+  up.type = "Upgrading";
+  up.status = "True";
+  o.cluster->status.conditions.push_back(up);
+  auto s = decide(o);
+  CAF_CHECK(s.kind == step_kind::wait);
+  CAF_CHECK_EQUAL(message_of(s), "waiting: OpenBaoCluster tenant-a/vault is upgrading");
+  o.restore.spec.force = true;
+  CAF_CHECK_EQUAL(kind_of(o), "acquire_lock");
+}
+
+CAF_TEST(the lock is asked or waited for with the holder named or taken with force and override) {
+  auto o = base();
+  auto s = decide(o);
+  CAF_CHECK(s.kind == step_kind::acquire_lock);
+  CAF_CHECK(!s.force_override);
+  hold(o, "openbaocluster/backup", model::cluster_operation::backup);
+  auto busy = decide(o);
+  CAF_CHECK(busy.kind == step_kind::acquire_lock);
+  CAF_CHECK_EQUAL(message_of(busy), "waiting for lock held by Backup openbaocluster/backup");
+  o.restore.spec.force = true;
+  o.restore.spec.override_operation_lock = true;
+  auto forced = decide(o);
+  CAF_CHECK(forced.force_override);
+  o.lock = lock_answer::lost;
+  CAF_CHECK_EQUAL(failure(o), "LockLost");
+}
+
+CAF_TEST(with the lock the Job is looked up or created or judged and then the restore runs) {
+  auto o = base();
+  hold_ourselves(o);
+  CAF_CHECK_EQUAL(kind_of(o), "look_up_job");
+  o.job.state = job_state::missing;
+  CAF_CHECK_EQUAL(kind_of(o), "create_job");
+  o.job.state = job_state::foreign;
+  CAF_CHECK_EQUAL(failure(o), "JobConflict");
+  o.job.state = job_state::running;
+  auto s = decide(o);
+  CAF_CHECK(s.status.phase == restore_phase::running);
+  CAF_CHECK(s.status.set_start_time);
+  CAF_CHECK(s.status.snapshot_key == std::optional<std::string>{"k.snap"});
+  CAF_REQUIRE_EQUAL(s.status.conditions.size(), 1u);
+  CAF_CHECK_EQUAL(s.status.conditions[0].type, "SnapshotVerified");
+  CAF_CHECK_EQUAL(s.status.conditions[0].status, "Unknown");
+  // A grant answered before the cluster was read again counts too.
+  auto g = base();
+  g.lock = lock_answer::granted;
+  CAF_CHECK_EQUAL(kind_of(g), "look_up_job");
+}
+
+CAF_TEST(a forced takeover is recorded as a condition naming the previous holder) {
+  auto o = base();
+  hold_ourselves(o);
+  o.job.state = job_state::running;
+  model::operation_lock prev;
+  prev.operation = model::cluster_operation::backup;
+  prev.holder = "openbaocluster/backup";
+  o.taken_over = prev;
+  auto s = decide(o);
+  bool found = false;
+  for (const auto& c : s.status.conditions)
+    if (c.type == "OperationLockOverride") {
+      found = true;
+      CAF_CHECK_EQUAL(c.message, "took the operation lock from Backup openbaocluster/backup");
+    }
+  CAF_CHECK(found);
+}
+
+CAF_TEST(running ends with the outcome of the Job) {
+  auto o = base(restore_phase::running);
+  hold_ourselves(o);
+  CAF_CHECK_EQUAL(kind_of(o), "look_up_job");
+  o.job.state = job_state::running;
+  CAF_CHECK_EQUAL(kind_of(o), "watch_job");
+  o.job.state = job_state::succeeded;
+  auto done = decide(o);
+  CAF_CHECK(done.status.phase == restore_phase::completed);
+  CAF_CHECK_EQUAL(message_of(done), "restore workflow finished: the cluster may need unsealing");
+  CAF_CHECK(done.status.set_completion_time);
+  o.job.state = job_state::failed;
+  o.job.reason = "BackoffLimitExceeded";
+  CAF_CHECK_EQUAL(failure(o), "JobFailed");
+  CAF_CHECK(message_of(decide(o)).find("BackoffLimitExceeded") != std::string::npos);
+  o.job.state = job_state::missing;
+  CAF_CHECK_EQUAL(failure(o), "JobLost");
+}
+
+CAF_TEST(running with a lost lock stops the Job before the restore fails) {
+  auto o = base(restore_phase::running);
+  hold(o, "openbaorestore/other/uid-9", model::cluster_operation::restore);
+  CAF_CHECK_EQUAL(kind_of(o), "look_up_job");
+  o.job.state = job_state::running;
+  CAF_CHECK_EQUAL(kind_of(o), "delete_job");
+  o.job.deleting = true;
+  CAF_CHECK_EQUAL(kind_of(o), "wait");
+  o.job.state = job_state::missing;
+  CAF_CHECK_EQUAL(failure(o), "LockLost");
+  CAF_CHECK(message_of(decide(o)).find("Restore openbaorestore/other/uid-9") != std::string::npos);
+  auto told = base(restore_phase::running);
+  hold_ourselves(told);
+  told.lock = lock_answer::lost;
+  told.job.state = job_state::running;
+  CAF_CHECK_EQUAL(kind_of(told), "delete_job");
+}
+
+CAF_TEST(finished restores release the lock until the cluster is no longer theirs) {
+  for (auto phase : {restore_phase::completed, restore_phase::failed}) {
+    auto o = base(phase);
+    o.cluster_state = lookup::unknown;
+    CAF_CHECK_EQUAL(kind_of(o), "look_up_cluster");
+    o.cluster_state = lookup::found;
+    hold_ourselves(o);
+    CAF_CHECK_EQUAL(kind_of(o), "release_lock");
+    hold(o, "openbaocluster/backup", model::cluster_operation::backup);
+    CAF_CHECK_EQUAL(kind_of(o), "done");
+    o.cluster_state = lookup::missing;
+    CAF_CHECK_EQUAL(kind_of(o), "done");
+    o.cluster_state = lookup::failed;
+    CAF_CHECK_EQUAL(kind_of(o), "wait");
+  }
+}
+
+CAF_TEST(deleting removes the Job first then the lock then the finalizer) {
+  auto o = base(restore_phase::running);
+  o.restore.metadata.deletion_timestamp = at(0);
+  hold_ourselves(o);
+  CAF_CHECK_EQUAL(kind_of(o), "look_up_job");
+  o.job.state = job_state::running;
+  CAF_CHECK_EQUAL(kind_of(o), "delete_job");
+  o.job.deleting = true;
+  CAF_CHECK_EQUAL(kind_of(o), "wait");
+  o.job.state = job_state::missing;
+  CAF_CHECK_EQUAL(kind_of(o), "release_lock");
+  o.cluster->status.lock.reset();
+  CAF_CHECK_EQUAL(kind_of(o), "remove_finalizer");
+  o.restore.metadata.finalizers.clear();
+  CAF_CHECK_EQUAL(kind_of(o), "done");
+  // Another controller's Job under our name is never touched.
+  auto f = base(restore_phase::validating);
+  f.restore.metadata.deletion_timestamp = at(0);
+  f.job.state = job_state::foreign;
+  CAF_CHECK_EQUAL(kind_of(f), "remove_finalizer");
+}
