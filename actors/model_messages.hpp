@@ -8,16 +8,20 @@
 
 #include "caf/allowed_unsafe_message_type.hpp"
 
+#include "model/event.hpp"
 #include "model/job.hpp"
 #include "model/object_meta.hpp"
 #include "model/openbao_cluster.hpp"
 #include "model/openbao_restore.hpp"
 #include "model/secret.hpp"
+#include "model/service_account.hpp"
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(baorestore::model::openbao_cluster)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(baorestore::model::openbao_restore)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(baorestore::model::job)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(baorestore::model::secret)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(baorestore::model::event)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(baorestore::model::service_account)
 
 namespace caf {
 

@@ -19,11 +19,13 @@
 #include <boost/json/fwd.hpp>
 
 #include "model/api_status.hpp"
+#include "model/event.hpp"
 #include "model/field_error.hpp"
 #include "model/job.hpp"
 #include "model/openbao_cluster.hpp"
 #include "model/openbao_restore.hpp"
 #include "model/secret.hpp"
+#include "model/service_account.hpp"
 
 namespace baorestore::model {
 
@@ -64,6 +66,9 @@ decoded<openbao_cluster> decode_openbao_cluster(std::string_view json,
                                                 const decode_options& = {});
 decoded<job> decode_job(std::string_view json, const decode_options& = {});
 decoded<secret> decode_secret(std::string_view json, const decode_options& = {});
+decoded<event> decode_event(std::string_view json, const decode_options& = {});
+decoded<service_account> decode_service_account(std::string_view json,
+                                                const decode_options& = {});
 decoded<api_status> decode_api_status(std::string_view json, const decode_options& = {});
 decoded<object_list<openbao_restore>>
 decode_openbao_restore_list(std::string_view json, const decode_options& = {});
@@ -78,6 +83,8 @@ boost::json::value encode(const openbao_restore& x);
 boost::json::value encode(const openbao_cluster& x);
 boost::json::value encode(const job& x);
 boost::json::value encode(const secret& x);
+boost::json::value encode(const event& x);
+boost::json::value encode(const service_account& x);
 boost::json::value encode(const api_status& x);
 
 /// Compact JSON text of any encodable value.
@@ -88,6 +95,8 @@ extern template std::string to_json(const openbao_restore&);
 extern template std::string to_json(const openbao_cluster&);
 extern template std::string to_json(const job&);
 extern template std::string to_json(const secret&);
+extern template std::string to_json(const event&);
+extern template std::string to_json(const service_account&);
 extern template std::string to_json(const api_status&);
 extern template std::string to_json(const operation_lock&);
 extern template std::string to_json(const object_meta&);

@@ -29,10 +29,12 @@
 
 #include "actors/api_gateway/api_errc.hpp"
 #include "actors/model_messages.hpp"
+#include "model/event.hpp"
 #include "model/job.hpp"
 #include "model/openbao_cluster.hpp"
 #include "model/openbao_restore.hpp"
 #include "model/secret.hpp"
+#include "model/service_account.hpp"
 
 namespace baorestore::gateway {
 
@@ -149,15 +151,21 @@ constexpr unwatch_atom unwatch_atom_v{};
 using cluster = model::openbao_cluster;
 using restore = model::openbao_restore;
 
-/// The gateway's handle. Later issues extend it (events, service accounts, leases).
+/// The gateway's handle. Events and service accounts serve the restore workflow (issue 6);
+/// later issues extend it (leases).
 using api_gateway_actor = caf::typed_actor<
   caf::replies_to<caf::get_atom, get_request<cluster>>::with<cluster>,
   caf::replies_to<caf::get_atom, get_request<restore>>::with<restore>,
   caf::replies_to<caf::get_atom, get_request<model::job>>::with<model::job>,
   caf::replies_to<caf::get_atom, get_request<model::secret>>::with<model::secret>,
+  caf::replies_to<caf::get_atom,
+                  get_request<model::service_account>>::with<model::service_account>,
   caf::replies_to<list_atom, list_request<cluster>>::with<model::object_list<cluster>>,
   caf::replies_to<list_atom, list_request<restore>>::with<model::object_list<restore>>,
   caf::replies_to<create_atom, create_request<model::job>>::with<model::job>,
+  caf::replies_to<create_atom, create_request<model::event>>::with<model::event>,
+  caf::replies_to<create_atom,
+                  create_request<model::service_account>>::with<model::service_account>,
   caf::replies_to<patch_atom, patch_request<restore>>::with<restore>,
   caf::replies_to<patch_status_atom, patch_request<cluster>>::with<cluster>,
   caf::replies_to<patch_status_atom, patch_request<restore>>::with<restore>,

@@ -245,9 +245,16 @@ http_gateway_impl::behavior_type http_gateway(self_ptr self,
     [self](caf::get_atom, const get_request<restore>& r) { return do_get(self, r); },
     [self](caf::get_atom, const get_request<model::job>& r) { return do_get(self, r); },
     [self](caf::get_atom, const get_request<model::secret>& r) { return do_get(self, r); },
+    [self](caf::get_atom, const get_request<model::service_account>& r) {
+      return do_get(self, r);
+    },
     [self](list_atom, const list_request<cluster>& r) { return do_list(self, r); },
     [self](list_atom, const list_request<restore>& r) { return do_list(self, r); },
     [self](create_atom, const create_request<model::job>& r) { return do_create(self, r); },
+    [self](create_atom, const create_request<model::event>& r) { return do_create(self, r); },
+    [self](create_atom, const create_request<model::service_account>& r) {
+      return do_create(self, r);
+    },
     [self](patch_atom, const patch_request<restore>& r) { return do_patch(self, r, false); },
     [self](patch_status_atom, const patch_request<cluster>& r) {
       return do_patch(self, r, true);

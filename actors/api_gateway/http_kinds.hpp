@@ -54,4 +54,22 @@ struct http_kind<model::secret> {
   }
 };
 
+template <>
+struct http_kind<model::event> {
+  static constexpr std::string_view name = "Event";
+  static inline const resource_path path{"", "v1", "events", true};
+  static auto decode(std::string_view text, const model::decode_options& o) {
+    return model::decode_event(text, o);
+  }
+};
+
+template <>
+struct http_kind<model::service_account> {
+  static constexpr std::string_view name = "ServiceAccount";
+  static inline const resource_path path{"", "v1", "serviceaccounts", true};
+  static auto decode(std::string_view text, const model::decode_options& o) {
+    return model::decode_service_account(text, o);
+  }
+};
+
 } // namespace baorestore::gateway

@@ -54,6 +54,8 @@ struct memory_store::impl {
     objects.define(definition<model::openbao_restore>());
     objects.define(definition<model::job>());
     objects.define(definition<model::secret>());
+    objects.define(definition<model::event>());
+    objects.define(definition<model::service_account>());
     objects.add_admission(decodes_as_kind);
   }
 
@@ -92,6 +94,19 @@ struct memory_store::impl {
     if (!out)
       throw std::invalid_argument("memory_store::put: " + api_error_message(out.error()));
     return std::move(*out);
+  }
+
+  /// Every stored object of kind T in `ns`, sorted by name (unrecorded, like lookup).
+  template <class T>
+  std::vector<T> all(const std::string& ns) const {
+    std::vector<T> out;
+    auto page = objects.list(kind<T>::id, ns, dc::list_options{});
+    if (!page)
+      return out;
+    for (const auto& obj : page->items)
+      if (auto x = decode_stored<T>(obj))
+        out.push_back(std::move(*x));
+    return out;
   }
 
   template <class T>
@@ -133,14 +148,16 @@ struct memory_store::impl {
     return out;
   }
 
-  caf::result<model::job> create(const create_request<model::job>& req) {
+  /// Recorded under the name, or the generateName when there is none.
+  template <class T>
+  caf::result<T> create(const create_request<T>& req) {
     const auto& meta = req.object.metadata;
-    if (auto err = begin<model::job>(verb::create, meta.namespace_,
-                                     meta.name.empty() ? meta.generate_name : meta.name))
+    if (auto err = begin<T>(verb::create, meta.namespace_,
+                            meta.name.empty() ? meta.generate_name : meta.name))
       return err;
-    admitted<model::job>.reset();
-    return decode_written<model::job>(
-      objects.create(kind<model::job>::id, meta.namespace_, encode_object(req.object)));
+    admitted<T>.reset();
+    return decode_written<T>(
+      objects.create(kind<T>::id, meta.namespace_, encode_object(req.object)));
   }
 
   template <class T>
@@ -196,6 +213,10 @@ model::secret memory_store::put(model::secret x) {
   return impl_->put(x);
 }
 
+model::service_account memory_store::put(model::service_account x) {
+  return impl_->put(x);
+}
+
 std::optional<model::openbao_cluster> memory_store::cluster(const std::string& ns,
                                                             const std::string& name) const {
   return impl_->lookup<model::openbao_cluster>(ns, name);
@@ -209,6 +230,15 @@ std::optional<model::openbao_restore> memory_store::restore(const std::string& n
 std::optional<model::job> memory_store::job(const std::string& ns,
                                             const std::string& name) const {
   return impl_->lookup<model::job>(ns, name);
+}
+
+std::optional<model::service_account>
+memory_store::service_account(const std::string& ns, const std::string& name) const {
+  return impl_->lookup<model::service_account>(ns, name);
+}
+
+std::vector<model::event> memory_store::events(const std::string& ns) const {
+  return impl_->all<model::event>(ns);
 }
 
 bool memory_store::patch_cluster_status(const std::string& ns, const std::string& name,
@@ -275,6 +305,10 @@ api_gateway_actor::behavior_type memory_gateway(api_gateway_actor::pointer,
     [st](caf::get_atom, const get_request<model::secret>& r) -> caf::result<model::secret> {
       return st->get(r);
     },
+    [st](caf::get_atom,
+         const get_request<model::service_account>& r) -> caf::result<model::service_account> {
+      return st->get(r);
+    },
     [st](list_atom,
          const list_request<cluster>& r) -> caf::result<model::object_list<cluster>> {
       return st->list(r);
@@ -286,6 +320,11 @@ api_gateway_actor::behavior_type memory_gateway(api_gateway_actor::pointer,
     [st](create_atom, const create_request<model::job>& r) -> caf::result<model::job> {
       return st->create(r);
     },
+    [st](create_atom, const create_request<model::event>& r) -> caf::result<model::event> {
+      return st->create(r);
+    },
+    [st](create_atom, const create_request<model::service_account>& r)
+      -> caf::result<model::service_account> { return st->create(r); },
     [st](patch_atom, const patch_request<restore>& r) -> caf::result<restore> {
       return st->patch(r, verb::patch);
     },

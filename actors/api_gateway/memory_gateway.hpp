@@ -41,9 +41,10 @@ std::string to_string(verb v);
 /// One request the gateway served (or failed on purpose), for tests that assert the calls.
 struct recorded_call {
   gateway::verb verb = verb::get;
-  std::string kind; // "OpenBaoCluster", "OpenBaoRestore", "Job", "Secret"
+  std::string kind; // "OpenBaoCluster", "OpenBaoRestore", "Job", "Secret", "Event",
+                    // "ServiceAccount"
   std::string namespace_;
-  std::string name;
+  std::string name; // a create without a name records its generateName
   std::string precondition; // a patch's resourceVersion or a delete's uid precondition
   bool injected_failure = false;
 };
@@ -66,12 +67,17 @@ public:
   model::openbao_restore put(model::openbao_restore x);
   model::job put(model::job x);
   model::secret put(model::secret x);
+  model::service_account put(model::service_account x);
 
   std::optional<model::openbao_cluster> cluster(const std::string& ns,
                                                 const std::string& name) const;
   std::optional<model::openbao_restore> restore(const std::string& ns,
                                                 const std::string& name) const;
   std::optional<model::job> job(const std::string& ns, const std::string& name) const;
+  std::optional<model::service_account> service_account(const std::string& ns,
+                                                        const std::string& name) const;
+  /// The events recorded in `ns`, sorted by name (the API server's list order).
+  std::vector<model::event> events(const std::string& ns) const;
 
   /// A writer outside the operator (a person with kubectl, another operator): merge-patches
   /// the cluster's status subresource ({"status":{...}}) and bumps its resourceVersion

@@ -15,6 +15,8 @@ template std::string to_json(const openbao_restore&);
 template std::string to_json(const openbao_cluster&);
 template std::string to_json(const job&);
 template std::string to_json(const secret&);
+template std::string to_json(const event&);
+template std::string to_json(const service_account&);
 template std::string to_json(const api_status&);
 template std::string to_json(const operation_lock&);
 template std::string to_json(const object_meta&);

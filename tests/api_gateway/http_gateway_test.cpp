@@ -11,6 +11,7 @@
 #include "actors/api_gateway/api_errc.hpp"
 #include "actors/api_gateway/kube_config.hpp"
 #include "model/base64.hpp"
+#include "model/codec.hpp"
 #include "tests/api_gateway/http_fixture.hpp"
 
 using namespace gateway_http_test;
@@ -99,6 +100,71 @@ CAF_TEST(create makes a Job and a second create is already_exists) {
   CAF_CHECK(!made->metadata.uid.empty());
   CAF_CHECK(!made->metadata.resource_version.empty());
   auto again = ask<model::job>(gw::create_atom_v, gw::create_request<model::job>{j});
+  CAF_REQUIRE(!again);
+  CAF_CHECK(has_code(again.error(), api_errc::already_exists));
+}
+
+CAF_TEST(create records an Event with a generated name that the API then serves) {
+  model::event e;
+  e.metadata.generate_name = "restore-1.";
+  e.metadata.namespace_ = "tenant-a";
+  e.involved_object = {"openbao.org/v1alpha1", "OpenBaoRestore", "restore-1", "tenant-a",
+                       "u-1", ""};
+  e.reason = "RestoreStarted";
+  e.message = "restore Job restore-1-x created";
+  e.type = model::event_type::normal;
+  e.count = 1;
+  e.first_timestamp = model::parse_rfc3339("2026-11-25T08:00:00Z");
+  e.last_timestamp = e.first_timestamp;
+  e.source.component = "baorestore";
+  e.reporting_component = "openbao.org/baorestore";
+  e.reporting_instance = "baorestore-0";
+  auto made = ask<model::event>(gw::create_atom_v, gw::create_request<model::event>{e});
+  CAF_REQUIRE(made);
+  CAF_CHECK_EQUAL(made->metadata.name.rfind("restore-1.", 0), 0u);
+  CAF_CHECK_GREATER(made->metadata.name.size(), e.metadata.generate_name.size());
+  CAF_CHECK(!made->metadata.uid.empty());
+  auto expected = e;
+  expected.metadata = made->metadata;
+  CAF_CHECK(*made == expected);
+  auto res = cluster.call("GET", "/api/v1/namespaces/tenant-a/events/" + made->metadata.name);
+  CAF_REQUIRE_EQUAL(res.status, 200);
+  auto stored = model::decode_event(res.body);
+  CAF_REQUIRE(stored);
+  CAF_CHECK(*stored.value == *made);
+  CAF_CHECK_EQUAL(stored.value->involved_object.kind, "OpenBaoRestore");
+  CAF_CHECK_EQUAL(stored.value->reason, "RestoreStarted");
+  CAF_CHECK_EQUAL(stored.value->source.component, "baorestore");
+}
+
+CAF_TEST(a service account is not_found then created with an owner and not twice) {
+  using sa_t = model::service_account;
+  auto missing = ask<sa_t>(caf::get_atom_v, gw::get_request<sa_t>{{"tenant-a", "restore-1"}});
+  CAF_REQUIRE(!missing);
+  CAF_CHECK(has_code(missing.error(), api_errc::not_found));
+  CAF_CHECK_EQUAL(gw::api_error_message(missing.error()),
+                  "serviceaccounts \"restore-1\" not found");
+  auto r = ask<gw::restore>(caf::get_atom_v,
+                            gw::get_request<gw::restore>{{"tenant-a", "restore-1"}});
+  CAF_REQUIRE(r);
+  sa_t sa;
+  sa.metadata.name = "restore-1";
+  sa.metadata.namespace_ = "tenant-a";
+  sa.metadata.owner_references.push_back({"openbao.org/v1alpha1", "OpenBaoRestore",
+                                          "restore-1", r->metadata.uid, true, true});
+  sa.automount_service_account_token = false;
+  auto made = ask<sa_t>(gw::create_atom_v, gw::create_request<sa_t>{sa});
+  CAF_REQUIRE(made);
+  CAF_CHECK(!made->metadata.uid.empty());
+  CAF_CHECK(!made->metadata.resource_version.empty());
+  auto got = ask<sa_t>(caf::get_atom_v, gw::get_request<sa_t>{{"tenant-a", "restore-1"}});
+  CAF_REQUIRE(got);
+  CAF_CHECK(*got == *made);
+  CAF_REQUIRE_EQUAL(got->metadata.owner_references.size(), 1u);
+  CAF_CHECK_EQUAL(got->metadata.owner_references[0].uid, r->metadata.uid);
+  CAF_CHECK(got->metadata.owner_references[0].controller);
+  CAF_CHECK(got->automount_service_account_token == std::optional<bool>{false});
+  auto again = ask<sa_t>(gw::create_atom_v, gw::create_request<sa_t>{sa});
   CAF_REQUIRE(!again);
   CAF_CHECK(has_code(again.error(), api_errc::already_exists));
 }

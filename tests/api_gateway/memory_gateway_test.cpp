@@ -56,6 +56,35 @@ model::job make_job(std::string ns, std::string name) {
   return j;
 }
 
+model::service_account make_service_account(std::string ns, std::string name) {
+  model::service_account sa;
+  sa.metadata.namespace_ = std::move(ns);
+  sa.metadata.name = std::move(name);
+  sa.metadata.labels["app.kubernetes.io/managed-by"] = "baorestore";
+  sa.metadata.owner_references.push_back(
+    {"openbao.org/v1alpha1", "OpenBaoRestore", "restore-1", "uid-9", true, true});
+  sa.automount_service_account_token = false;
+  return sa;
+}
+
+model::event make_event(std::string ns, std::string generate_name) {
+  model::event e;
+  e.metadata.namespace_ = ns;
+  e.metadata.generate_name = std::move(generate_name);
+  e.involved_object = {"openbao.org/v1alpha1", "OpenBaoRestore", "restore-1", ns, "uid-9", "4"};
+  e.reason = "LockOverridden";
+  e.message = "took the lock from openbaocluster/backup";
+  e.type = model::event_type::warning;
+  e.count = 1;
+  e.first_timestamp = model::parse_rfc3339("2026-11-25T08:00:00Z");
+  e.last_timestamp = e.first_timestamp;
+  e.source.component = "baorestore";
+  e.reporting_component = "openbao.org/baorestore";
+  e.reporting_instance = "baorestore-0";
+  e.action = "Restore";
+  return e;
+}
+
 const char* lock_patch = R"({"status":{"operationLock":{"operation":"Restore",)"
                          R"("holder":"openbaorestore/r1/uid-9","fence":1}}})";
 
@@ -320,6 +349,87 @@ CAF_TEST(jobs are created once and deleted) {
   CAF_CHECK_EQUAL(generated.value->metadata.name.rfind("restore-", 0), 0u);
   CAF_CHECK_EQUAL(generated.value->metadata.name.size(), 13u);
   auto unnamed = ask<model::job>(create_atom_v, create_request<model::job>{make_job("ns", "")});
+  CAF_CHECK(unnamed.error == api_errc::invalid);
+}
+
+CAF_TEST(service accounts are created once and read back) {
+  using sa_t = model::service_account;
+  auto missing = ask<sa_t>(caf::get_atom_v, get_request<sa_t>{{"ns", "restore-1"}});
+  CAF_REQUIRE(!missing.value);
+  CAF_CHECK(missing.error == api_errc::not_found);
+  CAF_CHECK_EQUAL(api_error_message(missing.error), R"(serviceaccounts "restore-1" not found)");
+  auto created = ask<sa_t>(create_atom_v,
+                           create_request<sa_t>{make_service_account("ns", "restore-1")});
+  CAF_REQUIRE(created.value);
+  CAF_CHECK_EQUAL(created.value->metadata.uid, "uid-1");
+  CAF_CHECK_EQUAL(created.value->metadata.resource_version, "1");
+  CAF_CHECK(created.value->automount_service_account_token == std::optional<bool>{false});
+  CAF_REQUIRE_EQUAL(created.value->metadata.owner_references.size(), 1u);
+  CAF_CHECK_EQUAL(created.value->metadata.owner_references[0].uid, "uid-9");
+  auto got = ask<sa_t>(caf::get_atom_v, get_request<sa_t>{{"ns", "restore-1"}});
+  CAF_REQUIRE(got.value);
+  CAF_CHECK(*got.value == *created.value);
+  CAF_CHECK(store->service_account("ns", "restore-1") == created.value);
+  CAF_CHECK(!store->service_account("other", "restore-1"));
+  auto dup = ask<sa_t>(create_atom_v,
+                       create_request<sa_t>{make_service_account("ns", "restore-1")});
+  CAF_CHECK(dup.error == api_errc::already_exists);
+  CAF_CHECK_EQUAL(api_error_message(dup.error), R"(serviceaccounts "restore-1" already exists)");
+  CAF_CHECK_EQUAL(store->resource_version(), 1u);
+  // Seeding works as for the other kinds.
+  auto seeded = store->put(make_service_account("ns", "seeded"));
+  CAF_CHECK_EQUAL(seeded.metadata.resource_version, "2");
+  auto calls = store->calls();
+  CAF_REQUIRE_EQUAL(calls.size(), 4u);
+  CAF_CHECK(calls[0].verb == verb::get);
+  CAF_CHECK(calls[1].verb == verb::create);
+  CAF_CHECK(calls[3].verb == verb::create);
+  for (const auto& c : calls) {
+    CAF_CHECK_EQUAL(c.kind, "ServiceAccount");
+    CAF_CHECK_EQUAL(c.namespace_, "ns");
+    CAF_CHECK_EQUAL(c.name, "restore-1");
+  }
+}
+
+CAF_TEST(events are created with a generated name and recorded under the generateName) {
+  auto created = ask<model::event>(create_atom_v,
+                                   create_request<model::event>{make_event("ns", "restore-1.")});
+  CAF_REQUIRE(created.value);
+  const auto& e = *created.value;
+  CAF_CHECK_EQUAL(e.metadata.name.rfind("restore-1.", 0), 0u);
+  CAF_CHECK_EQUAL(e.metadata.name.size(), 15u);
+  CAF_CHECK_EQUAL(e.metadata.uid, "uid-1");
+  CAF_CHECK(e.type == model::event_type::warning);
+  CAF_CHECK_EQUAL(e.involved_object.uid, "uid-9");
+  CAF_CHECK_EQUAL(e.action, "Restore");
+  auto expected = make_event("ns", "restore-1.");
+  expected.metadata = e.metadata;
+  CAF_CHECK(e == expected); // everything else as sent
+  // A second one gets another name.
+  auto second = ask<model::event>(create_atom_v,
+                                  create_request<model::event>{make_event("ns", "restore-1.")});
+  CAF_REQUIRE(second.value);
+  CAF_CHECK_NOT_EQUAL(second.value->metadata.name, e.metadata.name);
+  auto stored = store->events("ns");
+  CAF_REQUIRE_EQUAL(stored.size(), 2u);
+  CAF_CHECK(store->events("other").empty());
+  // An injected failure stores nothing.
+  store->fail_next(verb::create, api_errc::server_error);
+  auto failed = ask<model::event>(create_atom_v,
+                                  create_request<model::event>{make_event("ns", "restore-1.")});
+  CAF_CHECK(failed.error == api_errc::server_error);
+  CAF_CHECK_EQUAL(store->events("ns").size(), 2u);
+  auto calls = store->calls();
+  CAF_REQUIRE_EQUAL(calls.size(), 3u);
+  for (const auto& c : calls) {
+    CAF_CHECK(c.verb == verb::create);
+    CAF_CHECK_EQUAL(c.kind, "Event");
+    CAF_CHECK_EQUAL(c.name, "restore-1.");
+  }
+  CAF_CHECK(calls[2].injected_failure);
+  // One with neither a name nor a generateName is refused, as for any kind.
+  auto unnamed = ask<model::event>(create_atom_v,
+                                   create_request<model::event>{make_event("ns", "")});
   CAF_CHECK(unnamed.error == api_errc::invalid);
 }
 

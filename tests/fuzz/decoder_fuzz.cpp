@@ -32,6 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check(input, decode_openbao_cluster);
   check(input, decode_job);
   check(input, decode_secret);
+  check(input, decode_event);
+  check(input, decode_service_account);
   check(input, decode_api_status);
   decode_options strict;
   strict.strict = true;

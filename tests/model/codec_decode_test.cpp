@@ -235,6 +235,69 @@ CAF_TEST(secret data is base64 and errors never show the value) {
   CAF_CHECK(dump(bad.errors).find("s3cr3t") == std::string::npos);
 }
 
+CAF_TEST(an event as the API server returns it) {
+  auto r = decode_event(R"({"apiVersion": "v1", "kind": "Event",
+    "metadata": {"name": "restore-1.18a2b3c4d5e6f789", "namespace": "tenant-a",
+                 "resourceVersion": "77", "uid": "e-1",
+                 "creationTimestamp": "2026-11-25T08:00:01Z"},
+    "involvedObject": {"apiVersion": "openbao.org/v1alpha1", "kind": "OpenBaoRestore",
+                       "name": "restore-1", "namespace": "tenant-a", "uid": "u-1",
+                       "resourceVersion": "42"},
+    "reason": "LockOverridden", "message": "took the lock from openbaocluster/backup",
+    "type": "Warning", "count": 2,
+    "firstTimestamp": "2026-11-25T08:00:01Z", "lastTimestamp": "2026-11-25T08:00:09Z",
+    "source": {"component": "baorestore", "host": "node-1"},
+    "reportingComponent": "openbao.org/baorestore", "reportingInstance": "baorestore-0",
+    "eventTime": null})");
+  CAF_REQUIRE_EQUAL(dump(r.errors), "");
+  const auto& e = *r.value;
+  CAF_CHECK_EQUAL(e.metadata.namespace_, "tenant-a");
+  CAF_CHECK_EQUAL(e.involved_object.kind, "OpenBaoRestore");
+  CAF_CHECK_EQUAL(e.involved_object.uid, "u-1");
+  CAF_CHECK_EQUAL(e.involved_object.resource_version, "42");
+  CAF_CHECK(e.type == event_type::warning);
+  CAF_CHECK_EQUAL(e.count, 2);
+  CAF_CHECK_EQUAL(format_rfc3339(*e.last_timestamp), "2026-11-25T08:00:09Z");
+  CAF_CHECK_EQUAL(e.source.component, "baorestore");
+  CAF_CHECK_EQUAL(e.reporting_instance, "baorestore-0");
+  CAF_CHECK(e.action.empty());
+  auto text = to_json(e);
+  CAF_CHECK(text.find(R"("type":"Warning")") != std::string::npos);
+  CAF_CHECK(text.find("action") == std::string::npos);
+  // An absent type is Normal; any other value, or no involvedObject, is an error.
+  auto plain = decode_event(R"({"involvedObject": {"kind": "Job"}})");
+  CAF_REQUIRE(plain);
+  CAF_CHECK(plain.value->type == event_type::normal);
+  auto bad = decode_event(R"({"type": "Info"})");
+  CAF_CHECK(has_error(bad.errors, "type", "unsupported value \"Info\""));
+  CAF_CHECK(has_error(bad.errors, "involvedObject", "required"));
+  auto kind = decode_event(R"({"kind": "Secret", "involvedObject": {}})");
+  CAF_CHECK(has_error(kind.errors, "kind", "expected \"Event\""));
+}
+
+CAF_TEST(a service account with an owner and automount off) {
+  auto r = decode_service_account(R"({"apiVersion": "v1", "kind": "ServiceAccount",
+    "metadata": {"name": "restore-1", "namespace": "tenant-a",
+                 "labels": {"app.kubernetes.io/managed-by": "baorestore"},
+                 "ownerReferences": [{"apiVersion": "openbao.org/v1alpha1",
+                                      "kind": "OpenBaoRestore", "name": "restore-1",
+                                      "uid": "u-1", "controller": true}]},
+    "automountServiceAccountToken": false, "secrets": [{"name": "x"}]})");
+  CAF_REQUIRE_EQUAL(dump(r.errors), "");
+  const auto& sa = *r.value;
+  CAF_REQUIRE_EQUAL(sa.metadata.owner_references.size(), 1u);
+  CAF_CHECK(sa.metadata.owner_references[0].controller);
+  CAF_CHECK_EQUAL(sa.metadata.labels.at("app.kubernetes.io/managed-by"), "baorestore");
+  CAF_CHECK(sa.automount_service_account_token == std::optional<bool>{false});
+  CAF_CHECK(to_json(sa).find(R"("automountServiceAccountToken":false)") != std::string::npos);
+  auto unset = decode_service_account(R"({"metadata": {"name": "a"}})");
+  CAF_REQUIRE(unset);
+  CAF_CHECK(!unset.value->automount_service_account_token.has_value());
+  CAF_CHECK(to_json(*unset.value).find("automount") == std::string::npos);
+  auto bad = decode_service_account(R"({"automountServiceAccountToken": "no"})");
+  CAF_CHECK(has_error(bad.errors, "automountServiceAccountToken", "expected boolean"));
+}
+
 CAF_TEST(api status of a 404) {
   auto r = decode_api_status(R"({"kind":"Status","apiVersion":"v1","metadata":{},
     "status":"Failure","message":"openbaorestores.openbao.org \"nope\" not found",

@@ -43,6 +43,14 @@ CAF_TEST(secret) {
   CAF_CHECK(round_trips("Secret", test::secret(), m::decode_secret));
 }
 
+CAF_TEST(event) {
+  CAF_CHECK(round_trips("Event", test::event(), m::decode_event));
+}
+
+CAF_TEST(service account) {
+  CAF_CHECK(round_trips("ServiceAccount", test::service_account(), m::decode_service_account));
+}
+
 CAF_TEST(api status) {
   CAF_CHECK(round_trips("Status", test::api_status(), m::decode_api_status));
 }

@@ -228,6 +228,33 @@ Gen<m::secret> secret() {
                                                                 gen::arbitrary<std::string>())));
 }
 
+Gen<m::event> event() {
+  auto ref = gen::build<m::object_reference>(
+    gen::set(&m::object_reference::api_version, text()),
+    gen::set(&m::object_reference::kind, text()), gen::set(&m::object_reference::name, text()),
+    gen::set(&m::object_reference::namespace_, text()),
+    gen::set(&m::object_reference::uid, text()),
+    gen::set(&m::object_reference::resource_version, text()));
+  return gen::build<m::event>(
+    gen::set(&m::event::metadata, object_meta()), gen::set(&m::event::involved_object, ref),
+    gen::set(&m::event::reason, text()), gen::set(&m::event::message, text()),
+    gen::set(&m::event::type, gen::element(m::event_type::normal, m::event_type::warning)),
+    gen::set(&m::event::count),
+    gen::set(&m::event::first_timestamp, optional_of(time_point())),
+    gen::set(&m::event::last_timestamp, optional_of(time_point())),
+    gen::set(&m::event::source,
+             gen::build<m::event_source>(gen::set(&m::event_source::component, text()))),
+    gen::set(&m::event::reporting_component, text()),
+    gen::set(&m::event::reporting_instance, text()), gen::set(&m::event::action, text()));
+}
+
+Gen<m::service_account> service_account() {
+  return gen::build<m::service_account>(
+    gen::set(&m::service_account::metadata, object_meta()),
+    gen::set(&m::service_account::automount_service_account_token,
+             optional_of(gen::arbitrary<bool>())));
+}
+
 Gen<m::api_status> api_status() {
   auto cause = gen::build<m::status_cause>(gen::set(&m::status_cause::reason, text()),
                                            gen::set(&m::status_cause::message, text()),

@@ -11,10 +11,12 @@
 #include <rapidcheck.h>
 
 #include "model/api_status.hpp"
+#include "model/event.hpp"
 #include "model/job.hpp"
 #include "model/openbao_cluster.hpp"
 #include "model/openbao_restore.hpp"
 #include "model/secret.hpp"
+#include "model/service_account.hpp"
 
 namespace baorestore::test {
 
@@ -92,6 +94,8 @@ rc::Gen<m::operation_lock> operation_lock();
 rc::Gen<m::openbao_cluster> openbao_cluster();
 rc::Gen<m::job> job();
 rc::Gen<m::secret> secret();
+rc::Gen<m::event> event();
+rc::Gen<m::service_account> service_account();
 rc::Gen<m::api_status> api_status();
 
 } // namespace baorestore::test

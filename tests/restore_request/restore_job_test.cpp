@@ -131,22 +131,28 @@ CAF_TEST(token auth mounts the Secret and says where) {
     CAF_CHECK(e.name.find("SECRET") == std::string::npos);
 }
 
+namespace {
+
+/// By value: CAF_CHECK_EQUAL binds references, which would dangle on a temporary Job.
+std::string image_of(const model::job& j) {
+  return j.spec.template_.spec.containers.at(0).image;
+}
+
+} // namespace
+
 CAF_TEST(the image comes from the restore then the cluster backup then the default) {
   auto r = restore_fixture();
   auto c = cluster_fixture();
   job_settings s;
   s.executor_image = "default:1";
-  CAF_CHECK_EQUAL(build_restore_job(r, c, 1, s).spec.template_.spec.containers[0].image,
-                  "default:1");
+  CAF_CHECK_EQUAL(image_of(build_restore_job(r, c, 1, s)), "default:1");
   c.spec.backup = model::backup_schedule{};
   c.spec.backup->image = "cluster:2";
-  CAF_CHECK_EQUAL(build_restore_job(r, c, 1, s).spec.template_.spec.containers[0].image,
-                  "cluster:2");
+  CAF_CHECK_EQUAL(image_of(build_restore_job(r, c, 1, s)), "cluster:2");
   r.spec.image = "restore:3";
-  CAF_CHECK_EQUAL(build_restore_job(r, c, 1, s).spec.template_.spec.containers[0].image,
-                  "restore:3");
+  CAF_CHECK_EQUAL(image_of(build_restore_job(r, c, 1, s)), "restore:3");
   // The OIDC default role when neither a role nor a token is given.
   r.spec.jwt_auth_role.clear();
-  CAF_CHECK_EQUAL(env_of(build_restore_job(r, c, 1, s), "BACKUP_JWT_AUTH_ROLE"),
-                  "openbao-operator-restore");
+  auto role = env_of(build_restore_job(r, c, 1, s), "BACKUP_JWT_AUTH_ROLE");
+  CAF_CHECK_EQUAL(role, "openbao-operator-restore");
 }

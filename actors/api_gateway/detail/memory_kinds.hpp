@@ -61,6 +61,22 @@ struct kind<model::secret> {
   static auto decode(std::string_view text) { return model::decode_secret(text); }
 };
 
+template <>
+struct kind<model::event> {
+  static constexpr std::string_view name = "Event";
+  static inline const dc::resource_id id{"", "v1", "events"};
+  static constexpr bool status_subresource = false;
+  static auto decode(std::string_view text) { return model::decode_event(text); }
+};
+
+template <>
+struct kind<model::service_account> {
+  static constexpr std::string_view name = "ServiceAccount";
+  static inline const dc::resource_id id{"", "v1", "serviceaccounts"};
+  static constexpr bool status_subresource = false;
+  static auto decode(std::string_view text) { return model::decode_service_account(text); }
+};
+
 template <class T>
 dc::resource_def definition() {
   return {kind<T>::id, std::string{kind<T>::name}, true, kind<T>::status_subresource, {}};
@@ -95,6 +111,10 @@ inline dc::status_causes decodes_as_kind(const dc::resource_def& def, const json
     return decode_errors<model::job>(updated);
   if (def.id == kind<model::secret>::id)
     return decode_errors<model::secret>(updated);
+  if (def.id == kind<model::event>::id)
+    return decode_errors<model::event>(updated);
+  if (def.id == kind<model::service_account>::id)
+    return decode_errors<model::service_account>(updated);
   return {};
 }
 

@@ -1,0 +1,74 @@
+#pragma once
+// The restore_request actor (DESIGN §4): one per OpenBaoRestore. It observes the restore,
+// its cluster, Secrets, snapshot, lock and Job through the gateway, the lock registry and
+// the snapshot probe, asks next_step() what to do, does that one thing, and observes again.
+// Nothing it knows survives it: a restarted incarnation re-reads everything, so a crash
+// between any two steps resumes with never a second Job and never a lock left behind.
+//
+// Messages from its controller:
+//   restore_changed{restore}  the watch saw a newer version (deletion included)
+//   restore_removed{}         the object is gone from the API server: quit
+// It quits normally when next_step says done.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "caf/allowed_unsafe_message_type.hpp"
+#include "caf/atom.hpp"
+#include "caf/fwd.hpp"
+#include "caf/replies_to.hpp"
+#include "caf/typed_actor.hpp"
+
+#include "actors/api_gateway/api_gateway.hpp"
+#include "actors/cluster_lock/cluster_lock.hpp"
+#include "actors/job_watcher/poll_schedule.hpp"
+#include "actors/restore_request/observation.hpp"
+#include "actors/restore_request/restore_job.hpp"
+
+namespace baorestore::s3 {
+class snapshot_probe;
+}
+
+namespace baorestore::restore {
+
+struct restore_changed {
+  model::openbao_restore restore;
+};
+
+struct restore_removed {};
+
+struct restore_request_config {
+  gateway::api_gateway_actor gateway;
+  cluster_lock::lock_registry_actor locks;
+  /// Checks S3 snapshots (shared by all restores; its clients are pooled per endpoint).
+  std::shared_ptr<s3::snapshot_probe> probe;
+  restore_config decisions;
+  job_settings job;
+  job_watch::poll_schedule job_polls;
+  /// Name of this operator in Events (source.component, reportingComponent).
+  std::string component = "baorestore";
+  /// Wall-clock time for the status (startTime, transition times) and the validation
+  /// deadline; empty: the system clock (tests pass the simulated one).
+  std::function<model::timestamp()> clock;
+  /// Where the actor says what it does (one line per step); empty: nowhere.
+  std::function<void(const std::string&)> log;
+};
+
+using tick_atom = caf::atom_constant<caf::atom("rrtick")>;
+constexpr tick_atom tick_atom_v{};
+
+using restore_request_actor
+  = caf::typed_actor<caf::reacts_to<restore_changed>, caf::reacts_to<restore_removed>,
+                     caf::reacts_to<tick_atom, std::uint64_t>>;
+
+/// The actor for restore `ns/name`; it reads the restore itself first.
+restore_request_actor spawn_restore_request(caf::actor_system& sys, std::string ns,
+                                            std::string name, restore_request_config config);
+
+} // namespace baorestore::restore
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(baorestore::restore::restore_changed)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(baorestore::restore::restore_removed)

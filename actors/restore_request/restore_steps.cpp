@@ -1,0 +1,412 @@
+// The restore_request actor's steps: each does one request (gateway, lock registry, snapshot
+// probe, job watcher), records what it learnt in the observation, and resumes the loop. A
+// failed request is not a decision: the actor waits and observes everything again.
+#include <algorithm>
+#include <functional>
+
+#include <boost/json.hpp>
+
+#include "caf/all.hpp"
+
+#include "actors/api_gateway/api_errc.hpp"
+#include "actors/job_watcher/job_outcome.hpp"
+#include "actors/restore_request/detail/restore_state.hpp"
+#include "actors/restore_request/status_patch.hpp"
+
+namespace baorestore::restore::detail {
+
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+using gateway::api_errc;
+
+/// A request that failed: say why, then look at everything again after a while.
+auto retry_later(self_ptr self, std::string what) {
+  return [self, what = std::move(what)](caf::error& e) {
+    say(self, what + " failed: " + gateway::api_error_message(e));
+    self->state.busy = false;
+    wait_then_resume(self, 2s);
+  };
+}
+
+gateway::object_ref<model::openbao_restore> restore_ref(self_ptr self) {
+  return {self->state.ns, self->state.name_};
+}
+
+job_seen missing_job() {
+  job_seen j;
+  j.state = job_state::missing;
+  return j;
+}
+
+lookup lookup_of(const caf::error& e) {
+  return e == api_errc::not_found ? lookup::missing : lookup::failed;
+}
+
+void record_event(self_ptr self, const event_note& note) {
+  auto& st = self->state;
+  const auto& r = st.obs.restore;
+  model::event ev;
+  ev.metadata.generate_name = r.metadata.name + ".";
+  ev.metadata.namespace_ = r.metadata.namespace_;
+  ev.involved_object = {model::openbao_api_version, model::restore_kind, r.metadata.name,
+                        r.metadata.namespace_, r.metadata.uid, r.metadata.resource_version};
+  ev.reason = note.reason;
+  ev.message = note.message;
+  ev.type = note.type == "Warning" ? model::event_type::warning : model::event_type::normal;
+  ev.count = 1;
+  ev.first_timestamp = st.obs.now;
+  ev.last_timestamp = st.obs.now;
+  ev.source.component = st.config.component;
+  ev.reporting_component = st.config.component;
+  // Best effort: an Event that cannot be written never holds up the restore.
+  self
+    ->request(st.config.gateway, caf::infinite, gateway::create_atom_v,
+              gateway::create_request<model::event>{std::move(ev)})
+    .then([](const model::event&) {},
+          [self](caf::error& e) { say(self, "event: " + gateway::api_error_message(e)); });
+}
+
+/// Writes the restore's metadata.finalizers (our finalizer added or removed).
+void write_finalizers(self_ptr self, bool add) {
+  auto& r = self->state.obs.restore;
+  auto fs = r.metadata.finalizers;
+  fs.erase(std::remove(fs.begin(), fs.end(), model::restore_finalizer), fs.end());
+  if (add)
+    fs.push_back(model::restore_finalizer);
+  json::array arr;
+  for (auto& f : fs)
+    arr.emplace_back(f);
+  auto patch = json::serialize(json::object{{"metadata", json::object{{"finalizers", arr}}}});
+  self
+    ->request(self->state.config.gateway, caf::infinite, gateway::patch_atom_v,
+              gateway::patch_request<model::openbao_restore>{restore_ref(self), patch,
+                                                             r.metadata.resource_version})
+    .then(
+      [self, add](model::openbao_restore& updated) {
+        self->state.obs.restore = std::move(updated);
+        if (!add) {
+          say(self, "finalizer removed");
+          self->quit();
+          return;
+        }
+        resume(self);
+      },
+      retry_later(self, "finalizer write"));
+}
+
+/// Writes `update` (when it changes anything), records `event` once written, then `then`.
+void write_status(self_ptr self, const status_update& update, std::optional<event_note> event,
+                  std::function<void()> then) {
+  auto& st = self->state;
+  auto patch = status_patch(st.obs.restore.status, update, st.obs.now);
+  if (!patch) { // nothing changes: nothing is written
+    then();
+    return;
+  }
+  auto before = st.obs.restore.status.phase;
+  self
+    ->request(st.config.gateway, caf::infinite, gateway::patch_status_atom_v,
+              gateway::patch_request<model::openbao_restore>{
+                restore_ref(self), *patch, st.obs.restore.metadata.resource_version,
+                gateway::priority::high})
+    .then(
+      [self, event, then, before](model::openbao_restore& updated) {
+        auto& st = self->state;
+        st.obs.restore = std::move(updated);
+        if (st.obs.restore.status.phase != before)
+          st.obs.healing_since.reset();
+        if (event)
+          record_event(self, *event);
+        then();
+      },
+      retry_later(self, "status write"));
+}
+
+void look_up_cluster(self_ptr self) {
+  auto key = cluster_key_of(self);
+  self
+    ->request(self->state.config.gateway, caf::infinite, caf::get_atom_v,
+              gateway::get_request<model::openbao_cluster>{{key.namespace_, key.name}})
+    .then(
+      [self](model::openbao_cluster& c) {
+        self->state.obs.cluster = std::move(c);
+        self->state.obs.cluster_state = lookup::found;
+        resume(self);
+      },
+      [self](caf::error& e) {
+        self->state.obs.cluster_state = lookup_of(e);
+        resume(self);
+      });
+}
+
+void look_up_secret(self_ptr self, const std::string& name, secret_seen observation::*slot) {
+  self
+    ->request(self->state.config.gateway, caf::infinite, caf::get_atom_v,
+              gateway::get_request<model::secret>{{self->state.ns, name}})
+    .then(
+      [self, slot](model::secret& s) {
+        auto& seen = self->state.obs.*slot;
+        seen.state = lookup::found;
+        seen.keys.clear();
+        for (auto& [k, v] : s.data)
+          seen.keys.insert(k);
+        // The credentials themselves are needed once, for the probe, and never kept.
+        if (slot == &observation::credentials && self->state.config.probe)
+          self->state.credentials_for_probe = std::move(s);
+        resume(self);
+      },
+      [self, slot](caf::error& e) {
+        auto& seen = self->state.obs.*slot;
+        seen.state = lookup_of(e);
+        seen.error = gateway::api_error_message(e);
+        resume(self);
+      });
+}
+
+void probe_snapshot(self_ptr self) {
+  auto& st = self->state;
+  const auto& spec = st.obs.restore.spec;
+  auto target = st.credentials_for_probe
+                  ? s3::make_probe_target(spec.source.target, spec.source.key,
+                                          *st.credentials_for_probe)
+                  : std::variant<s3::probe_target, std::string>{"credentials not read"};
+  st.credentials_for_probe.reset();
+  if (auto* why = std::get_if<std::string>(&target)) {
+    st.obs.snapshot = {snapshot_state::error, -1, "cannot check the snapshot: " + *why};
+    resume(self);
+    return;
+  }
+  if (!st.config.probe) {
+    st.obs.snapshot = {snapshot_state::error, -1, "no snapshot probe configured"};
+    resume(self);
+    return;
+  }
+  st.config.probe->check(std::get<s3::probe_target>(target),
+                         [addr = self->address()](s3::probe_result r) {
+                           if (auto hdl = caf::actor_cast<caf::actor>(addr))
+                             caf::anon_send(hdl, probe_done{std::move(r)});
+                         });
+}
+
+void look_up_job(self_ptr self) {
+  auto& st = self->state;
+  auto name = restore_job_name(st.name_);
+  self
+    ->request(st.config.gateway, caf::infinite, caf::get_atom_v,
+              gateway::get_request<model::job>{{st.ns, name}})
+    .then(
+      [self](model::job& j) {
+        auto& seen = self->state.obs.job;
+        seen = {};
+        seen.uid = j.metadata.uid;
+        seen.deleting = j.metadata.deletion_timestamp.has_value();
+        if (!is_our_job(j, self->state.obs.restore)) {
+          seen.state = job_state::foreign;
+        } else {
+          auto out = job_watch::classify(j);
+          seen.state = out.phase == job_watch::job_phase::succeeded ? job_state::succeeded
+                       : out.phase == job_watch::job_phase::failed  ? job_state::failed
+                                                                    : job_state::running;
+          seen.reason = out.reason;
+          seen.message = out.message;
+        }
+        resume(self);
+      },
+      [self](caf::error& e) {
+        if (e == api_errc::not_found) {
+          self->state.obs.job = missing_job();
+          resume(self);
+          return;
+        }
+        retry_later(self, "Job read")(e);
+      });
+}
+
+void acquire_lock(self_ptr self, const step& s) {
+  auto& st = self->state;
+  cluster_lock::acquire_request req;
+  req.cluster = cluster_key_of(self);
+  req.operation = model::cluster_operation::restore;
+  req.holder = holder_of(st.obs.restore);
+  req.message = "restore " + st.ns + "/" + st.name_;
+  req.force = s.force_override;
+  req.wait = st.config.decisions.lock_wait;
+  st.obs.lock = lock_answer::waiting;
+  self->request(st.config.locks, caf::infinite, std::move(req))
+    .then(
+      [self](cluster_lock::lock_reply& r) {
+        auto& o = self->state.obs;
+        o.cluster_state = lookup::unknown; // the grant changed it: read it again
+        if (r.outcome != cluster_lock::lock_outcome::granted) {
+          o.lock = lock_answer::busy;
+          resume(self);
+          return;
+        }
+        o.lock = lock_answer::granted;
+        o.fence = r.fence;
+        if (r.previous) {
+          o.taken_over = r.previous;
+          record_event(self, {"Warning", "OperationLockOverride",
+                              "took the operation lock from "
+                                + std::string{model::to_string(r.previous->operation)} + " "
+                                + r.previous->holder});
+        }
+        resume(self);
+      },
+      [self](caf::error& e) {
+        if (e == cluster_lock::lock_errc::cluster_not_found) {
+          self->state.obs.cluster_state = lookup::missing;
+          self->state.obs.lock = lock_answer::none;
+          resume(self);
+          return;
+        }
+        self->state.obs.lock = lock_answer::none;
+        retry_later(self, "lock acquire")(e);
+      });
+}
+
+void release_lock(self_ptr self) {
+  auto& st = self->state;
+  cluster_lock::release_request req{cluster_key_of(self), model::cluster_operation::restore,
+                                    holder_of(st.obs.restore)};
+  self->request(st.config.locks, caf::infinite, std::move(req))
+    .then(
+      [self](cluster_lock::lock_reply&) {
+        self->state.obs.lock = lock_answer::released;
+        self->state.obs.cluster_state = lookup::unknown;
+        resume(self);
+      },
+      retry_later(self, "lock release"));
+}
+
+/// The pod's identity, created when missing (owned by the cluster), then the Job.
+void create_job(self_ptr self) {
+  auto& st = self->state;
+  if (st.obs.cluster_state != lookup::found) {
+    st.obs.job = {};
+    look_up_cluster(self);
+    return;
+  }
+  const auto& c = *st.obs.cluster;
+  model::service_account sa;
+  sa.metadata.name = restore_service_account_name(c.metadata.name);
+  sa.metadata.namespace_ = st.ns;
+  sa.metadata.labels[label_managed_by] = managed_by;
+  sa.metadata.owner_references.push_back(
+    {model::openbao_api_version, model::cluster_kind, c.metadata.name, c.metadata.uid, false, false});
+  auto job = build_restore_job(st.obs.restore, c, st.obs.fence, st.config.job);
+  auto make_job = [self, job]() {
+    self
+      ->request(self->state.config.gateway, caf::infinite, gateway::create_atom_v,
+                gateway::create_request<model::job>{job, gateway::priority::high})
+      .then(
+        [self](const model::job&) {
+          self->state.obs.job = {}; // look it up and judge it like any other
+          resume(self);
+        },
+        [self](caf::error& e) {
+          if (e == api_errc::already_exists) {
+            self->state.obs.job = {};
+            resume(self);
+            return;
+          }
+          retry_later(self, "Job create")(e);
+        });
+  };
+  self
+    ->request(st.config.gateway, caf::infinite, gateway::create_atom_v,
+              gateway::create_request<model::service_account>{std::move(sa)})
+    .then([make_job](const model::service_account&) { make_job(); },
+          [self, make_job](caf::error& e) {
+            if (e == api_errc::already_exists)
+              make_job();
+            else
+              retry_later(self, "ServiceAccount create")(e);
+          });
+}
+
+void delete_job(self_ptr self) {
+  auto& st = self->state;
+  gateway::delete_request<model::job> req{{st.ns, restore_job_name(st.name_)},
+                                          gateway::propagation::foreground, st.obs.job.uid,
+                                          gateway::priority::high};
+  self->request(st.config.gateway, caf::infinite, caf::delete_atom_v, std::move(req))
+    .then(
+      [self](gateway::deleted) {
+        self->state.obs.job = {}; // observe it again: it lingers until its pods are gone
+        wait_then_resume(self, 500ms);
+      },
+      [self](caf::error& e) {
+        if (e == api_errc::not_found) {
+          self->state.obs.job = missing_job();
+          resume(self);
+          return;
+        }
+        retry_later(self, "Job delete")(e);
+      });
+}
+
+void watch_job(self_ptr self) {
+  auto& st = self->state;
+  if (st.watcher)
+    return; // it reports when the Job ends
+  job_watch::job_watch_config c;
+  c.gateway = st.config.gateway;
+  c.locks = st.config.locks;
+  c.cluster = cluster_key_of(self);
+  c.job = {st.ns, restore_job_name(st.name_), st.obs.job.uid};
+  c.holder = holder_of(st.obs.restore);
+  c.fence = st.obs.fence;
+  c.schedule = st.config.job_polls;
+  st.watcher = job_watch::spawn_job_watcher(self, std::move(c));
+}
+
+} // namespace
+
+void perform(self_ptr self, const step& s) {
+  auto& st = self->state;
+  st.busy = true;
+  switch (s.kind) {
+    case step_kind::add_finalizer:
+      return write_finalizers(self, true);
+    case step_kind::remove_finalizer:
+      return write_finalizers(self, false);
+    case step_kind::update_status:
+      return write_status(self, s.status, s.event, [self] { resume(self); });
+    case step_kind::wait:
+      if (s.healing && !st.obs.healing_since)
+        st.obs.healing_since = st.obs.now;
+      return write_status(self, s.status, s.event,
+                          [self, after = s.after] { wait_then_resume(self, after); });
+    case step_kind::look_up_cluster:
+      return look_up_cluster(self);
+    case step_kind::look_up_credentials:
+      return look_up_secret(self, st.obs.restore.spec.source.target.credentials_secret_ref->name,
+                            &observation::credentials);
+    case step_kind::look_up_token:
+      return look_up_secret(self, st.obs.restore.spec.token_secret_ref->name, &observation::token);
+    case step_kind::probe_snapshot:
+      return probe_snapshot(self);
+    case step_kind::look_up_job:
+      return look_up_job(self);
+    case step_kind::acquire_lock: // says whom it waits for (if anyone), then asks
+      return write_status(self, s.status, s.event, [self, s] { acquire_lock(self, s); });
+    case step_kind::create_job:
+      return create_job(self);
+    case step_kind::watch_job:
+      watch_job(self);
+      return; // stays busy until the watcher reports
+    case step_kind::delete_job:
+      return delete_job(self);
+    case step_kind::release_lock:
+      return release_lock(self);
+    case step_kind::done:
+      say(self, "done");
+      self->quit();
+      return;
+  }
+}
+
+} // namespace baorestore::restore::detail
