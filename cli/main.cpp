@@ -11,6 +11,7 @@
 
 #include "cli/devcluster_command.hpp"
 #include "cli/exit_code.hpp"
+#include "cli/run_command.hpp"
 #include "cli/validate_command.hpp"
 
 namespace {
@@ -53,6 +54,29 @@ void add_devcluster_command(CLI::App& app, int& exit_code) {
   });
 }
 
+void add_run_command(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand(
+    "run", "Run the operator against a Kubernetes API server (kubeconfig or in-cluster)");
+  auto opts = std::make_shared<run_options>();
+  cmd->add_option("--kubeconfig", opts->kubeconfig,
+                  "kubeconfig file (default: the in-cluster configuration)");
+  cmd->add_option("--context", opts->context, "kubeconfig context (default: its current one)");
+  cmd->add_option("--namespace", opts->namespaces, "Namespace to watch (repeatable; default all)");
+  cmd->add_option("--executor-image", opts->executor_image,
+                  "Restore executor image when neither the restore nor its cluster names one");
+  cmd->add_option("--qps", opts->qps, "API requests per second (client-side)")
+    ->capture_default_str();
+  cmd->add_option("--burst", opts->burst, "API request burst")->capture_default_str();
+  cmd->add_option("--job-poll-initial", opts->job_poll_initial,
+                  "First interval between Job polls, seconds")
+    ->capture_default_str();
+  cmd->add_option("--job-poll-ceiling", opts->job_poll_ceiling,
+                  "Longest interval between Job polls, seconds")
+    ->capture_default_str();
+  cmd->add_flag("--quiet", opts->quiet, "No line per restore step on stderr");
+  cmd->callback([opts, &exit_code] { exit_code = run_operator(*opts, std::cout, std::cerr); });
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -62,6 +86,7 @@ int main(int argc, char** argv) {
   int exit_code = exit_ok;
   add_validate_command(app, exit_code);
   add_devcluster_command(app, exit_code);
+  add_run_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

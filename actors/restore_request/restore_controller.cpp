@@ -1,6 +1,8 @@
 // The restore controller: watch events in, restore_request actors (supervised) out.
 #include "actors/restore_request/restore_controller.hpp"
 
+#include <type_traits>
+
 #include "caf/all.hpp"
 
 #include "actors/api_gateway/api_errc.hpp"
@@ -57,16 +59,25 @@ void stop(self_ptr self, const restore& r) {
              supervision::stop_child{child_id(r.metadata.namespace_, r.metadata.name)});
 }
 
+/// Watches restores (and clusters) in `ns`; a refused watch is asked for again later.
+template <class T>
 void subscribe(self_ptr self, const std::string& ns) {
-  gateway::watch_request<restore> req{ns, "", caf::actor_cast<caf::actor>(self)};
+  gateway::watch_request<T> req{ns, "", caf::actor_cast<caf::actor>(self)};
   self->request(self->state.config.restores.gateway, caf::infinite, gateway::watch_atom_v, req)
     .then([](std::uint64_t) {},
           [self, ns](caf::error& e) {
             if (self->state.config.restores.log)
-              self->state.config.restores.log("restore watch of \"" + ns
+              self->state.config.restores.log("watch of \"" + ns
                                               + "\" failed: " + gateway::api_error_message(e));
-            self->delayed_send(self, 5s, caf::atom("resub"), ns);
+            auto again = std::is_same_v<T, restore> ? caf::atom("resub") : caf::atom("resubc");
+            self->delayed_send(self, 5s, again, ns);
           });
+}
+
+/// A cluster seen by the watch goes to the lock registry, so that a lock written outside
+/// this process (or freed) is noticed at once by the cluster's lock actor.
+void observe(self_ptr self, model::openbao_cluster c) {
+  self->send(self->state.config.restores.locks, cluster_lock::cluster_observed{std::move(c)});
 }
 
 caf::behavior controller(self_ptr self, controller_config config) {
@@ -74,10 +85,13 @@ caf::behavior controller(self_ptr self, controller_config config) {
   st.config = std::move(config);
   st.supervisor = supervision::spawn_supervisor(self->system(), st.config.restarts);
   self->link_to(st.supervisor);
-  if (st.config.namespaces.empty())
-    subscribe(self, "");
-  for (const auto& ns : st.config.namespaces)
-    subscribe(self, ns);
+  auto namespaces = st.config.namespaces;
+  if (namespaces.empty())
+    namespaces.emplace_back(); // all
+  for (const auto& ns : namespaces) {
+    subscribe<restore>(self, ns);
+    subscribe<model::openbao_cluster>(self, ns);
+  }
   return {
     [self](gateway::watch_synced<restore>& s) {
       for (auto& r : s.items)
@@ -89,9 +103,19 @@ caf::behavior controller(self_ptr self, controller_config config) {
       else
         ensure(self, std::move(e.object));
     },
+    [self](gateway::watch_synced<model::openbao_cluster>& s) {
+      for (auto& c : s.items)
+        observe(self, std::move(c));
+    },
+    [self](gateway::watch_event<model::openbao_cluster>& e) {
+      if (e.type != gateway::watch_event_type::deleted)
+        observe(self, std::move(e.object));
+    },
     [self](caf::atom_value a, const std::string& ns) {
       if (a == caf::atom("resub"))
-        subscribe(self, ns);
+        subscribe<restore>(self, ns);
+      else if (a == caf::atom("resubc"))
+        subscribe<model::openbao_cluster>(self, ns);
     },
   };
 }

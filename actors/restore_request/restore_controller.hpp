@@ -4,7 +4,9 @@
 // under a one-for-one supervisor: a restore that is not finished, one being deleted, and one
 // finished whose lock cleanup may still be owed (it checks, and quits when nothing is). The
 // changes the watch sees are handed to that restore's actor; a restore gone from the API
-// server stops it. State is never kept here beyond the watch: actors re-read what they need.
+// server stops it. It also watches OpenBaoClusters and hands each version it sees to the
+// lock registry (cluster_observed), so that a lock written or freed outside this process is
+// noticed at once. State is never kept here beyond the watches: actors re-read what they need.
 
 #include <string>
 #include <vector>

@@ -1,0 +1,32 @@
+#pragma once
+// `baorestore run`: the operator against an API server (issue 6's minimal entry point; issue 7
+// adds the configuration file, leader election, metrics and health). It loads a kubeconfig
+// (or the in-cluster configuration), starts the HTTP gateway, the lock registry, the snapshot
+// probe and the restore controller, and runs until SIGTERM or SIGINT. One line per restore
+// step goes to stderr.
+
+#include <chrono>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace baorestore::cli {
+
+struct run_options {
+  std::string kubeconfig;                // empty: in-cluster configuration
+  std::string context;                   // empty: the kubeconfig's current context
+  std::vector<std::string> namespaces;   // empty: all
+  std::string executor_image;            // empty: the built-in default
+  double qps = 50;
+  double burst = 100;
+  std::chrono::seconds lock_wait{30};
+  std::chrono::seconds validation_deadline{120};
+  double job_poll_initial = 1;           // seconds
+  double job_poll_ceiling = 15;          // seconds
+  bool quiet = false;                    // no per-step lines
+};
+
+/// Exit codes: 0 stopped by a signal, 2 unusable configuration.
+int run_operator(const run_options& opts, std::ostream& out, std::ostream& err);
+
+} // namespace baorestore::cli
