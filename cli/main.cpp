@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/dev_command.hpp"
 #include "cli/devcluster_command.hpp"
 #include "cli/exit_code.hpp"
 #include "cli/run_command.hpp"
@@ -77,6 +78,26 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->callback([opts, &exit_code] { exit_code = run_operator(*opts, std::cout, std::cerr); });
 }
 
+void add_dev_command(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand(
+    "dev", "The embedded cluster and the operator in one process, with a live progress view");
+  auto opts = std::make_shared<dev_options>();
+  cmd->add_flag("--demo", opts->demo,
+                "Play a scripted scenario across three tenants; exit 0 only if it ends as expected");
+  cmd->add_option("--listen", opts->listen, "HOST:PORT of the embedded cluster")
+    ->capture_default_str();
+  cmd->add_option("--crds", opts->crds_dir, "CRD directory")->capture_default_str();
+  cmd->add_option("--samples", opts->samples_dir, "Manifests applied at start (not with --demo)")
+    ->capture_default_str();
+  cmd->add_option("--kubeconfig-out", opts->kubeconfig_out,
+                  "Where to write the kubeconfig (default: in the temp directory)");
+  cmd->add_option("--job-duration", opts->job_duration, "How long a restore Job runs")
+    ->capture_default_str();
+  cmd->add_option("--demo-timeout", opts->demo_timeout, "Seconds the demo may take")
+    ->capture_default_str();
+  cmd->callback([opts, &exit_code] { exit_code = run_dev(*opts, std::cout, std::cerr); });
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -87,6 +108,7 @@ int main(int argc, char** argv) {
   add_validate_command(app, exit_code);
   add_devcluster_command(app, exit_code);
   add_run_command(app, exit_code);
+  add_dev_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

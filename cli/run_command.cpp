@@ -57,6 +57,46 @@ int wait_for_stop_signal(const sigset_t& stop_signals) {
 
 } // namespace
 
+struct operator_actors {
+  gateway::api_gateway_actor gateway;
+  cluster_lock::lock_registry_actor locks;
+  caf::actor controller;
+  std::shared_ptr<s3::snapshot_probe> probe;
+};
+
+std::shared_ptr<operator_actors> start_operator(caf::actor_system& sys,
+                                                gateway::connection_config connection,
+                                                const run_options& opts, std::ostream& err) {
+  auto ops = std::make_shared<operator_actors>();
+  gateway::http_gateway_config gc;
+  gc.connection = std::move(connection);
+  gc.qps = opts.qps;
+  gc.burst = opts.burst;
+  ops->gateway = gateway::spawn_http_gateway(sys, gc);
+  cluster_lock::lock_config lc;
+  lc.gateway = ops->gateway;
+  ops->locks = cluster_lock::spawn_lock_registry(sys, lc);
+  restore::controller_config cc;
+  cc.namespaces = opts.namespaces;
+  cc.restores = restore_settings(opts, err);
+  cc.restores.gateway = ops->gateway;
+  cc.restores.locks = ops->locks;
+  ops->probe = cc.restores.probe;
+  ops->controller = restore::spawn_restore_controller(sys, cc);
+  return ops;
+}
+
+cluster_lock::lock_registry_actor lock_registry_of(const operator_actors& ops) {
+  return ops.locks;
+}
+
+void stop_operator(operator_actors& ops) {
+  caf::anon_send_exit(ops.controller, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(ops.locks, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(ops.gateway, caf::exit_reason::user_shutdown);
+  ops.probe->stop();
+}
+
 int run_operator(const run_options& opts, std::ostream& out, std::ostream& err) {
   auto loaded = load_connection(opts);
   if (auto* e = std::get_if<gateway::config_error>(&loaded)) {
@@ -75,38 +115,21 @@ int run_operator(const run_options& opts, std::ostream& out, std::ostream& err) 
   caf::actor_system_config cfg;
   cfg.set("scheduler.max-threads", 2);
   caf::actor_system sys{cfg};
-  gateway::http_gateway_config gc;
-  gc.connection = std::move(conn);
-  gc.qps = opts.qps;
-  gc.burst = opts.burst;
-  gateway::api_gateway_actor gw;
+  auto server = conn.server;
+  std::shared_ptr<operator_actors> ops;
   try {
-    gw = gateway::spawn_http_gateway(sys, gc);
+    ops = start_operator(sys, std::move(conn), opts, err);
   } catch (const std::exception& e) {
     err << "run: " << e.what() << "\n";
     return exit_usage;
   }
-  cluster_lock::lock_config lc;
-  lc.gateway = gw;
-  auto locks = cluster_lock::spawn_lock_registry(sys, lc);
-  restore::controller_config cc;
-  cc.namespaces = opts.namespaces;
-  cc.restores = restore_settings(opts, err);
-  cc.restores.gateway = gw;
-  cc.restores.locks = locks;
-  auto probe = cc.restores.probe;
-  auto controller = restore::spawn_restore_controller(sys, cc);
-  out << "run: operator started against " << (gc.connection.server.tls ? "https://" : "http://")
-      << gc.connection.server.host << ":"
-      << gc.connection.server.port << " (namespaces: "
+  out << "run: operator started against " << (server.tls ? "https://" : "http://")
+      << server.host << ":" << server.port << " (namespaces: "
       << (opts.namespaces.empty() ? std::string{"all"} : std::to_string(opts.namespaces.size()))
       << ")" << std::endl;
   auto sig = wait_for_stop_signal(stop_signals);
   out << "run: signal " << sig << ", stopping" << std::endl;
-  caf::anon_send_exit(controller, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(locks, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(gw, caf::exit_reason::user_shutdown);
-  probe->stop();
+  stop_operator(*ops);
   return exit_ok;
 }
 

@@ -6,9 +6,15 @@
 // step goes to stderr.
 
 #include <chrono>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
+
+#include "caf/fwd.hpp"
+
+#include "actors/api_gateway/kube_config.hpp"
+#include "actors/cluster_lock/cluster_lock.hpp"
 
 namespace baorestore::cli {
 
@@ -28,5 +34,20 @@ struct run_options {
 
 /// Exit codes: 0 stopped by a signal, 2 unusable configuration.
 int run_operator(const run_options& opts, std::ostream& out, std::ostream& err);
+
+/// The operator's actors in an actor system (shared by `run` and `dev`).
+struct operator_actors;
+
+/// Starts the gateway (against `connection`), the lock registry, the snapshot probe and the
+/// restore controller. Throws std::runtime_error when the TLS material is unusable.
+std::shared_ptr<operator_actors> start_operator(caf::actor_system& sys,
+                                                gateway::connection_config connection,
+                                                const run_options& opts, std::ostream& err);
+
+/// The lock registry of a started operator (in-process lock clients use it).
+cluster_lock::lock_registry_actor lock_registry_of(const operator_actors& ops);
+
+/// Stops what start_operator started.
+void stop_operator(operator_actors& ops);
 
 } // namespace baorestore::cli
