@@ -51,8 +51,10 @@ private:
   std::map<resource_id, served_resource> entries_;
 };
 
-/// core/v1 namespaces, secrets, events, serviceaccounts; batch/v1 jobs;
-/// coordination.k8s.io/v1 leases; apiextensions.k8s.io/v1 customresourcedefinitions.
+/// core/v1 namespaces, secrets, events, serviceaccounts, configmaps; batch/v1 jobs;
+/// coordination.k8s.io/v1 leases; apiextensions.k8s.io/v1 customresourcedefinitions; and,
+/// for deploy/operator/, apps/v1 deployments, rbac.authorization.k8s.io/v1 (cluster)roles
+/// and (cluster)rolebindings, networking.k8s.io/v1 networkpolicies.
 std::vector<served_resource> builtin_resources();
 
 inline const resource_id crd_resource{"apiextensions.k8s.io", "v1", "customresourcedefinitions"};

@@ -6,7 +6,10 @@
 //
 // Merge keys are looked up by field name (containers, env, volumes, ports, ...) rather
 // than per Go type as the API server does; for the built-ins served here (Namespace,
-// Secret, ServiceAccount, Event, Job, Lease) the names are unambiguous. Directives:
+// Secret, ServiceAccount, ConfigMap, Event, Job, Lease, Deployment) the names are
+// unambiguous. RBAC rules and subjects and a NetworkPolicy's ingress and egress have no
+// merge key upstream either (replaced as a whole), so the `ports` inside a NetworkPolicy
+// rule are never merged by containerPort. Directives:
 // $patch (replace, delete, merge), $retainKeys, $deleteFromPrimitiveList/<field>;
 // $setElementOrder/<field> is accepted, and merged lists keep the live order with new
 // items appended.

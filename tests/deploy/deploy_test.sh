@@ -1,0 +1,246 @@
+#!/usr/bin/env bash
+# The deployment manifests (deploy/operator/, deploy/tenant/) applied with the real kubectl
+# 1.32 to `baorestore devcluster` (issue 7): every object is accepted and exists afterwards,
+# re-applying changes nothing (and a changed manifest is merged), the ClusterRole stays
+# least-privilege (no "*", no list or watch of Jobs and Secrets, exactly the rules the code
+# needs), the Deployment keeps its security settings, and its args are flags `baorestore run`
+# accepts, in step with the ConfigMap.
+# Bounded throughout: every kubectl call has a request timeout, the waits are counted loops,
+# and ctest runs the whole script under `timeout`.
+#
+# Usage: deploy_test.sh BAORESTORE_BINARY SOURCE_DIR
+# Exit 77 (ctest SKIP_RETURN_CODE) when /usr/bin/kubectl is missing.
+set -uo pipefail
+
+bin=$1
+src=$2
+kubectl_bin=/usr/bin/kubectl
+if [[ ! -x $kubectl_bin ]]; then
+  echo "SKIP: $kubectl_bin not found"
+  exit 77
+fi
+
+work=$(mktemp -d)
+server_pid=
+operator_pid=
+cleanup() {
+  [[ -n $operator_pid ]] && kill "$operator_pid" 2>/dev/null && wait "$operator_pid" 2>/dev/null
+  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() {
+  echo "FAIL: $*"
+  echo "--- server stderr:"
+  tail -20 "$work/server.err"
+  exit 1
+}
+
+"$bin" devcluster --listen 127.0.0.1:0 --crds "$src/deploy/crds" \
+  >"$work/server.out" 2>"$work/server.err" &
+server_pid=$!
+for _ in $(seq 100); do
+  grep -q '^devcluster: serving' "$work/server.out" && break
+  sleep 0.1
+done
+grep -q '^devcluster: serving' "$work/server.out" || fail "the server did not start"
+sed -n '/^apiVersion/,$p' "$work/server.out" >"$work/kubeconfig"
+echo "server: $(grep -m1 -oE 'https?://[0-9.:]+' "$work/server.out")"
+
+# A fresh cache dir: kubectl caches /version and discovery for hours (KUBECTL.md §0-1).
+k() {
+  "$kubectl_bin" --kubeconfig="$work/kubeconfig" --cache-dir="$work/cache" --request-timeout=10s "$@"
+}
+
+# run NAME CMD...: the command must succeed; its output is kept in $work/NAME.
+run() {
+  local name=$1
+  shift
+  echo "+ $*"
+  "$@" >"$work/$name" 2>&1 || { cat "$work/$name"; fail "$name"; }
+  cat "$work/$name"
+}
+
+# expect NAME PATTERN: the output of NAME matches the (extended) regular expression.
+expect() {
+  grep -Eq -- "$2" "$work/$1" || fail "$1: expected /$2/"
+}
+
+# refuse NAME PATTERN: the output of NAME does not match.
+refuse() {
+  if grep -Eq -- "$2" "$work/$1"; then
+    fail "$1: unexpected /$2/: $(grep -E -- "$2" "$work/$1" | head -3)"
+  fi
+}
+
+run apply_crds k apply -f "$src/deploy/crds/"
+run wait_crd k wait --for=condition=Established crd/openbaorestores.openbao.org \
+  crd/openbaoclusters.openbao.org --timeout=10s
+
+# Each file in order: a server-side dry run first where the server supports it (it must
+# persist nothing). The embedded cluster refuses dryRun=All with a 400 today; then the
+# refusal must be that one, and the file is applied for real.
+ops=("$src"/deploy/operator/*.yaml)
+(( ${#ops[@]} == 6 )) || fail "expected 6 files in deploy/operator/, found ${#ops[@]}"
+for f in "${ops[@]}"; do
+  base=$(basename "$f" .yaml)
+  echo "+ kubectl apply --dry-run=server -f $f"
+  if k apply --dry-run=server -f "$f" >"$work/dry_$base" 2>&1; then
+    cat "$work/dry_$base"
+    expect "dry_$base" '\(server dry run\)'
+    if k get -f "$f" >"$work/dry_get_$base" 2>&1; then
+      fail "$base: the server dry run persisted an object"
+    fi
+  else
+    cat "$work/dry_$base"
+    expect "dry_$base" 'dryRun is not supported'
+    echo "(the server refuses dryRun=All: applying for real)"
+  fi
+  run "apply_$base" k apply -f "$f"
+  expect "apply_$base" ' created$'
+  refuse "apply_$base" ' (configured|unchanged)$'
+done
+
+# Every object exists, by name.
+run get_ns k get namespace baorestore-system
+run get_sa k -n baorestore-system get serviceaccount baorestore
+run get_cr k get clusterrole baorestore
+run get_crb k get clusterrolebinding baorestore
+run get_role k -n baorestore-system get role baorestore-leader-election
+run get_rb k -n baorestore-system get rolebinding baorestore-leader-election
+run get_cm k -n baorestore-system get configmap baorestore-config
+run get_deploy k -n baorestore-system get deployment baorestore
+run get_netpol k -n baorestore-system get networkpolicy baorestore-operator
+run get_all k get -f "$src/deploy/operator/" -o name
+[[ $(wc -l <"$work/get_all") -eq 9 ]] || fail "expected 9 objects in deploy/operator/"
+
+# Re-apply, twice: nothing changes (client-side apply computes an empty patch and sends none).
+for round in 1 2; do
+  run "reapply_$round" k apply -f "$src/deploy/operator/"
+  [[ $(grep -c ' unchanged$' "$work/reapply_$round") -eq 9 ]] \
+    || fail "reapply $round: expected 9 objects unchanged"
+  refuse "reapply_$round" ' (created|configured)$'
+done
+
+# A changed manifest re-applies as a strategic merge patch (built-ins): the change lands and
+# the rest of the object stays; applying the original again restores it.
+mkdir "$work/changed"
+sed -e 's/--qps=50/--qps=60/' -e 's/memory: 256Mi/memory: 300Mi/' \
+  "$src/deploy/operator/40-deployment.yaml" >"$work/changed/40-deployment.yaml"
+sed -e '0,/port: 9000/s//port: 9001/' \
+  "$src/deploy/operator/50-networkpolicy.yaml" >"$work/changed/50-networkpolicy.yaml"
+run changed_apply k apply -f "$work/changed/"
+expect changed_apply 'deployment.apps/baorestore configured'
+expect changed_apply 'networkpolicy.networking.k8s.io/baorestore-operator configured'
+run changed_deploy k -n baorestore-system get deployment baorestore -o \
+  'jsonpath={.spec.template.spec.containers[0].args[3]} {.spec.template.spec.containers[0].resources.limits.memory} {.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem}'
+expect changed_deploy '^--qps=60 300Mi registry\.example\.com/platform/baorestore:0\.1\.0 true$'
+run changed_netpol k -n baorestore-system get networkpolicy baorestore-operator \
+  -o 'jsonpath={.spec.egress[2].ports[*].port}'
+expect changed_netpol '^443 9001 4568$'
+run restored_apply k apply -f "$src/deploy/operator/"
+[[ $(grep -c ' configured$' "$work/restored_apply") -eq 2 ]] || fail "expected 2 objects configured back"
+run restored_again k apply -f "$src/deploy/operator/"
+[[ $(grep -c ' unchanged$' "$work/restored_again") -eq 9 ]] || fail "expected 9 objects unchanged"
+
+# The restore pods' policy goes into each tenant namespace, named by -n.
+run tenant_ns k apply -f "$src/deploy/samples/00-namespace.yaml"
+run tenant_apply k apply -n tenant-a -f "$src/deploy/tenant/"
+expect tenant_apply 'networkpolicy.networking.k8s.io/baorestore-restore-pods created'
+run tenant_reapply k apply -n tenant-a -f "$src/deploy/tenant/"
+expect tenant_reapply 'baorestore-restore-pods unchanged'
+run tenant_get k -n tenant-a get netpol baorestore-restore-pods \
+  -o 'jsonpath={.spec.podSelector.matchLabels.openbao\.org/component} {.spec.policyTypes}'
+expect tenant_get '^restore \["Ingress","Egress"\]$'
+
+# RBAC: least privilege. One line per rule: groups|resources|verbs|resourceNames.
+rules='{range .rules[*]}{.apiGroups}|{.resources}|{.verbs}|{.resourceNames}{"\n"}{end}'
+run cr_rules k get clusterrole baorestore -o "jsonpath=$rules"
+run role_rules k -n baorestore-system get role baorestore-leader-election -o "jsonpath=$rules"
+for r in cr_rules role_rules; do
+  refuse "$r" '"\*"'
+  refuse "$r" '"(escalate|bind|impersonate|deletecollection)"'
+  refuse "$r" 'nonResourceURLs'
+done
+refuse cr_rules '"(jobs|secrets)"[^|]*\|[^|]*"(list|watch)"'
+refuse cr_rules '"(pods|statefulsets|configmaps|leases|namespaces)"'
+# Exactly these rules, in this order: a verb added without a code path that needs it fails
+# here (and 20-rbac.yaml says which code path needs each).
+cat >"$work/cr_expected" <<'RULES'
+["openbao.org"]|["openbaorestores"]|["get","list","watch","patch"]|
+["openbao.org"]|["openbaorestores/status"]|["patch"]|
+["openbao.org"]|["openbaorestores/finalizers"]|["update"]|
+["openbao.org"]|["openbaoclusters"]|["get","list","watch"]|
+["openbao.org"]|["openbaoclusters/status"]|["patch"]|
+["batch"]|["jobs"]|["get","create","delete"]|
+[""]|["secrets"]|["get"]|
+[""]|["serviceaccounts"]|["create"]|
+[""]|["events"]|["create"]|
+RULES
+diff "$work/cr_expected" <(sed '/^$/d' "$work/cr_rules") \
+  || fail "the ClusterRole's rules differ from the expected least-privilege set"
+[[ $(sed '/^$/d' "$work/role_rules") == '["coordination.k8s.io"]|["leases"]|["get","create","update"]|' ]] \
+  || fail "the leader-election Role differs"
+run crb k get clusterrolebinding baorestore \
+  -o 'jsonpath={.roleRef.kind}/{.roleRef.name} {.subjects[0].kind}/{.subjects[0].namespace}/{.subjects[0].name}'
+expect crb '^ClusterRole/baorestore ServiceAccount/baorestore-system/baorestore$'
+
+# The Deployment: one replica with Recreate (no leader election yet), in-cluster
+# configuration, and the pod's security settings.
+d='{.spec.replicas} {.spec.strategy.type} {.spec.template.spec.serviceAccountName}'
+d+=' {.spec.template.spec.automountServiceAccountToken}'
+d+=' {.spec.template.spec.securityContext.runAsNonRoot}'
+d+=' {.spec.template.spec.securityContext.seccompProfile.type}'
+d+=' {.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem}'
+d+=' {.spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation}'
+d+=' {.spec.template.spec.containers[0].securityContext.capabilities.drop}'
+run deploy_sec k -n baorestore-system get deployment baorestore -o "jsonpath=$d"
+expect deploy_sec '^1 Recreate baorestore true true RuntimeDefault true false \["ALL"\]$'
+run deploy_res k -n baorestore-system get deployment baorestore \
+  -o 'jsonpath={.spec.template.spec.containers[0].resources.requests.memory} {.spec.template.spec.containers[0].resources.limits.memory}'
+expect deploy_res '^[0-9]+[MG]i [0-9]+[MG]i$'
+run deploy_probes k -n baorestore-system get deployment baorestore \
+  -o 'jsonpath={.spec.template.spec.containers[0].livenessProbe}{.spec.template.spec.containers[0].readinessProbe}'
+[[ ! -s $work/deploy_probes ]] || fail "probes on an endpoint the binary does not serve yet"
+run deploy_args k -n baorestore-system get deployment baorestore \
+  -o 'jsonpath={range .spec.template.spec.containers[0].args[*]}{@}{"\n"}{end}'
+[[ $(head -1 "$work/deploy_args") == run ]] || fail "the Deployment does not run \`baorestore run\`"
+refuse deploy_args '^--kubeconfig'
+
+# The args and the ConfigMap say the same (the binary reads only the flags today).
+run config k -n baorestore-system get configmap baorestore-config -o 'jsonpath={.data.config\.yaml}'
+setting() { sed -n "s/^$1: *\\([^ #]*\\).*/\\1/p" "$work/config"; }
+expect deploy_args "^--executor-image=$(setting executorImage)\$"
+expect deploy_args "^--qps=$(setting qps)\$"
+expect deploy_args "^--burst=$(setting burst)\$"
+expect deploy_args "^--job-poll-initial=$(setting jobPollInitialSeconds)\$"
+expect deploy_args "^--job-poll-ceiling=$(setting jobPollCeilingSeconds)\$"
+sed -n 's/^ *- \([a-z0-9-]*\)$/--namespace=\1/p' "$work/config" | sort >"$work/config_ns"
+grep '^--namespace=' "$work/deploy_args" | sort >"$work/args_ns"
+diff "$work/config_ns" "$work/args_ns" || fail "namespaces differ between the ConfigMap and the args"
+
+# The args are flags `baorestore run` accepts: run it with them (and this server's
+# kubeconfig instead of the in-cluster configuration) until it says it started.
+mapfile -t args <"$work/deploy_args"
+echo "+ $bin ${args[*]} --kubeconfig=$work/kubeconfig"
+"$bin" "${args[@]}" --kubeconfig="$work/kubeconfig" >"$work/operator.out" 2>"$work/operator.err" &
+operator_pid=$!
+for _ in $(seq 100); do
+  grep -q '^run: operator started' "$work/operator.out" && break
+  kill -0 "$operator_pid" 2>/dev/null || break
+  sleep 0.1
+done
+cat "$work/operator.out" "$work/operator.err"
+expect operator.out '^run: operator started'
+kill -TERM "$operator_pid"
+for _ in $(seq 100); do
+  kill -0 "$operator_pid" 2>/dev/null || break
+  sleep 0.1
+done
+kill -0 "$operator_pid" 2>/dev/null && fail "the operator did not stop on SIGTERM"
+wait "$operator_pid"
+rc=$?
+operator_pid=
+[[ $rc -eq 0 ]] || fail "the operator exited $rc on SIGTERM"
+echo "PASS"
