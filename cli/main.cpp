@@ -75,6 +75,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
                   "Longest interval between Job polls, seconds")
     ->capture_default_str();
   cmd->add_flag("--quiet", opts->quiet, "No line per restore step on stderr");
+  cmd->add_option("--metrics-address", opts->metrics_address,
+                  "HOST:PORT for /metrics, /healthz and /readyz (port 0: any free one)");
   cmd->callback([opts, &exit_code] { exit_code = run_operator(*opts, std::cout, std::cerr); });
 }
 

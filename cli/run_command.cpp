@@ -13,7 +13,10 @@
 #include "actors/api_gateway/kube_config.hpp"
 #include "actors/cluster_lock/lock_registry.hpp"
 #include "actors/restore_request/restore_controller.hpp"
+#include "cli/devcluster_command.hpp"
 #include "cli/exit_code.hpp"
+#include "metrics/ops_endpoints.hpp"
+#include "net/http_server.hpp"
 #include "s3/snapshot_probe.hpp"
 
 namespace baorestore::cli {
@@ -62,7 +65,35 @@ struct operator_actors {
   cluster_lock::lock_registry_actor locks;
   caf::actor controller;
   std::shared_ptr<s3::snapshot_probe> probe;
+  metrics::ops_sources sources;
+  std::unique_ptr<net::http_server> ops_server; // /metrics, /healthz, /readyz
 };
+
+namespace {
+
+/// Serves the operator's own endpoints when an address is configured; throws when it
+/// cannot bind.
+std::unique_ptr<net::http_server> serve_ops(const std::string& address,
+                                            const metrics::ops_sources& sources) {
+  if (address.empty())
+    return nullptr;
+  auto listen = parse_listen(address);
+  if (!listen)
+    throw std::runtime_error("--metrics-address wants HOST:PORT, got \"" + address + "\"");
+  net::server_options o;
+  o.address = listen->first;
+  o.port = listen->second;
+  auto server = std::make_unique<net::http_server>(
+    o, [sources](const net::request& r) { return metrics::handle_ops(sources, r); });
+  server->start();
+  return server;
+}
+
+} // namespace
+
+std::uint16_t ops_port(const operator_actors& ops) {
+  return ops.ops_server ? ops.ops_server->port() : 0;
+}
 
 std::shared_ptr<operator_actors> start_operator(caf::actor_system& sys,
                                                 gateway::connection_config connection,
@@ -72,12 +103,16 @@ std::shared_ptr<operator_actors> start_operator(caf::actor_system& sys,
   gc.connection = std::move(connection);
   gc.qps = opts.qps;
   gc.burst = opts.burst;
+  ops->sources.gateway = gc.counters = std::make_shared<gateway::gateway_counters>();
+  ops->sources.restores = std::make_shared<restore::restore_stats>();
+  ops->ops_server = serve_ops(opts.metrics_address, ops->sources);
   ops->gateway = gateway::spawn_http_gateway(sys, gc);
   cluster_lock::lock_config lc;
   lc.gateway = ops->gateway;
   ops->locks = cluster_lock::spawn_lock_registry(sys, lc);
   restore::controller_config cc;
   cc.namespaces = opts.namespaces;
+  cc.stats = ops->sources.restores;
   cc.restores = restore_settings(opts, err);
   cc.restores.gateway = ops->gateway;
   cc.restores.locks = ops->locks;
@@ -95,6 +130,8 @@ void stop_operator(operator_actors& ops) {
   caf::anon_send_exit(ops.locks, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(ops.gateway, caf::exit_reason::user_shutdown);
   ops.probe->stop();
+  if (ops.ops_server)
+    ops.ops_server->stop();
 }
 
 int run_operator(const run_options& opts, std::ostream& out, std::ostream& err) {
@@ -127,6 +164,9 @@ int run_operator(const run_options& opts, std::ostream& out, std::ostream& err) 
       << server.host << ":" << server.port << " (namespaces: "
       << (opts.namespaces.empty() ? std::string{"all"} : std::to_string(opts.namespaces.size()))
       << ")" << std::endl;
+  if (auto port = ops_port(*ops))
+    out << "run: metrics and health on http://" << parse_listen(opts.metrics_address)->first
+        << ":" << port << "/metrics /healthz /readyz" << std::endl;
   auto sig = wait_for_stop_signal(stop_signals);
   out << "run: signal " << sig << ", stopping" << std::endl;
   stop_operator(*ops);

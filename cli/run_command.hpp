@@ -6,6 +6,7 @@
 // step goes to stderr.
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -30,6 +31,8 @@ struct run_options {
   double job_poll_initial = 1;           // seconds
   double job_poll_ceiling = 15;          // seconds
   bool quiet = false;                    // no per-step lines
+  /// HOST:PORT of /metrics, /healthz and /readyz (port 0: any free one); empty: not served.
+  std::string metrics_address;
 };
 
 /// Exit codes: 0 stopped by a signal, 2 unusable configuration.
@@ -46,6 +49,9 @@ std::shared_ptr<operator_actors> start_operator(caf::actor_system& sys,
 
 /// The lock registry of a started operator (in-process lock clients use it).
 cluster_lock::lock_registry_actor lock_registry_of(const operator_actors& ops);
+
+/// The port of /metrics, /healthz and /readyz; 0 when not served.
+std::uint16_t ops_port(const operator_actors& ops);
 
 /// Stops what start_operator started.
 void stop_operator(operator_actors& ops);

@@ -94,14 +94,22 @@ caf::behavior controller(self_ptr self, controller_config config) {
   }
   return {
     [self](gateway::watch_synced<restore>& s) {
+      if (auto& stats = self->state.config.stats)
+        stats->resync(s.items);
       for (auto& r : s.items)
         ensure(self, std::move(r));
     },
     [self](gateway::watch_event<restore>& e) {
-      if (e.type == gateway::watch_event_type::deleted)
+      auto& stats = self->state.config.stats;
+      if (e.type == gateway::watch_event_type::deleted) {
+        if (stats)
+          stats->forget(e.object.metadata.namespace_, e.object.metadata.name);
         stop(self, e.object);
-      else
-        ensure(self, std::move(e.object));
+        return;
+      }
+      if (stats)
+        stats->observe(e.object);
+      ensure(self, std::move(e.object));
     },
     [self](gateway::watch_synced<model::openbao_cluster>& s) {
       for (auto& c : s.items)

@@ -8,6 +8,7 @@
 // lock registry (cluster_observed), so that a lock written or freed outside this process is
 // noticed at once. State is never kept here beyond the watches: actors re-read what they need.
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "caf/typed_actor.hpp"
 
 #include "actors/restore_request/restore_request.hpp"
+#include "actors/restore_request/restore_stats.hpp"
 #include "actors/supervisor/restart_policy.hpp"
 
 namespace baorestore::restore {
@@ -23,6 +25,8 @@ struct controller_config {
   /// Namespaces to watch; empty: all namespaces.
   std::vector<std::string> namespaces;
   restore_request_config restores;
+  /// Fed with every restore the watch delivers (metrics, readiness); optional.
+  std::shared_ptr<restore_stats> stats;
   supervision::restart_policy restarts{50, std::chrono::seconds{60},
                                        std::chrono::milliseconds{200}, std::chrono::seconds{10}};
 };

@@ -54,7 +54,8 @@ sed -n '/^apiVersion/,$p' "$work/server.out" >"$work/kubeconfig"
 
 start_operator() {
   "$bin" run --kubeconfig "$work/kubeconfig" --qps 2 --burst 1 --job-poll-initial 0.5 \
-    --job-poll-ceiling 1 >>"$work/operator.out" 2>>"$work/operator.err" &
+    --job-poll-ceiling 1 --metrics-address 127.0.0.1:0 \
+    >>"$work/operator.out" 2>>"$work/operator.err" &
   operator_pid=$!
   echo "operator started (pid $operator_pid)"
 }
@@ -123,6 +124,23 @@ completed_event() {
 }
 wait_for "a Completed event for r1" 30 completed_event
 echo "r1: Completed, lock released, Job labelled, events recorded"
+
+echo "+ metrics and health"
+metrics_url=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$work/operator.out" | tail -1)
+[[ -n $metrics_url ]] || fail "the operator did not say where its metrics are"
+curl -sf "$metrics_url/healthz" | grep -qx ok || fail "/healthz"
+curl -sf "$metrics_url/readyz" | grep -qx ok || fail "/readyz"
+curl -sf "$metrics_url/metrics" >"$work/metrics" || fail "/metrics"
+grep -qx 'baorestore_restores{phase="Completed"} 1' "$work/metrics" \
+  || { cat "$work/metrics"; fail "no Completed restore in /metrics"; }
+grep -q '^baorestore_gateway_requests_total{code="200",resource="openbaorestores",verb="patch"}' \
+  "$work/metrics" || fail "no gateway request counters in /metrics"
+if command -v promtool >/dev/null; then
+  promtool check metrics <"$work/metrics" || fail "promtool rejects /metrics"
+else
+  echo "(promtool not installed: the exposition format is not checked)"
+fi
+echo "metrics: served, ready, promtool-clean"
 
 echo "+ 2. a lock held by a backup makes a restore wait"
 k patch openbaocluster vault -n tenant-a --subresource=status --type merge -p \

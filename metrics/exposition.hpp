@@ -1,0 +1,24 @@
+#pragma once
+// The operator's /metrics text (Prometheus exposition format 0.0.4), built from snapshots of
+// what the gateway and the restore controller count, with prometheus-cpp's metric families
+// and text serializer. Pure: no CAF, no sockets.
+//
+//   baorestore_restores{phase}                              gauge
+//   baorestore_restore_duration_seconds{phase}              histogram (finished restores)
+//   baorestore_gateway_requests_total{verb,resource,code}   counter (code "0": transport)
+//   baorestore_gateway_request_duration_seconds{verb,resource} histogram
+//   baorestore_gateway_retries_total{verb,resource}         counter
+//   baorestore_gateway_queue_depth{tenant}                  gauge
+//   baorestore_ready                                        gauge (1 once the watch synced)
+
+#include <string>
+
+#include "actors/api_gateway/gateway_counters.hpp"
+#include "actors/restore_request/restore_stats.hpp"
+
+namespace baorestore::metrics {
+
+std::string exposition(const gateway::counters_snapshot& gateway,
+                       const restore::restore_stats_snapshot& restores);
+
+} // namespace baorestore::metrics

@@ -1,0 +1,97 @@
+#define CAF_SUITE metrics.ops
+#include "caf/test/unit_test.hpp"
+
+// /metrics, /healthz and /readyz as functions of the counters and the restore watch:
+// readiness follows the watch, phases and durations are counted once per restore, the
+// gateway's counters appear with their labels.
+
+#include "actors/api_gateway/gateway_counters.hpp"
+#include "actors/restore_request/restore_stats.hpp"
+#include "metrics/ops_endpoints.hpp"
+
+using namespace baorestore;
+
+namespace {
+
+net::response get(const metrics::ops_sources& s, std::string target) {
+  net::request r;
+  r.method = "GET";
+  r.target = std::move(target);
+  return metrics::handle_ops(s, r);
+}
+
+model::openbao_restore make_restore(std::string name, model::restore_phase phase, int seconds = 0) {
+  model::openbao_restore r;
+  r.metadata.namespace_ = "tenant-a";
+  r.metadata.name = name;
+  r.metadata.uid = "uid-" + name;
+  r.status.phase = phase;
+  if (seconds > 0) {
+    auto start = *model::parse_rfc3339("2026-11-25T10:00:00Z");
+    r.status.start_time = start;
+    r.status.completion_time = start + std::chrono::seconds{seconds};
+  }
+  return r;
+}
+
+bool has_line(const std::string& text, const std::string& line) {
+  return text.find("\n" + line + "\n") != std::string::npos;
+}
+
+struct fixture {
+  metrics::ops_sources sources{std::make_shared<gateway::gateway_counters>(),
+                               std::make_shared<restore::restore_stats>()};
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(ops_tests, fixture)
+
+CAF_TEST(health is always ok and readiness waits for the restore watch) {
+  auto h = get(sources, "/healthz");
+  CAF_CHECK_EQUAL(h.status, 200);
+  auto before = get(sources, "/readyz");
+  CAF_CHECK_EQUAL(before.status, 503);
+  sources.restores->resync({});
+  auto after = get(sources, "/readyz");
+  CAF_CHECK_EQUAL(after.status, 200);
+  auto other = get(sources, "/nope");
+  CAF_CHECK_EQUAL(other.status, 404);
+}
+
+CAF_TEST(restores are counted by phase and finished ones timed once) {
+  auto& s = *sources.restores;
+  s.resync({make_restore("a", model::restore_phase::running), make_restore("b", model::restore_phase::pending)});
+  s.observe(make_restore("a", model::restore_phase::completed, 45));
+  s.observe(make_restore("a", model::restore_phase::completed, 45)); // the same again: once
+  s.observe(make_restore("c", model::restore_phase::failed, 5));
+  auto text = "\n" + get(sources, "/metrics").body;
+  CAF_CHECK(has_line(text, R"(baorestore_restores{phase="Completed"} 1)"));
+  CAF_CHECK(has_line(text, R"(baorestore_restores{phase="Pending"} 1)"));
+  CAF_CHECK(has_line(text, R"(baorestore_restores{phase="Running"} 0)"));
+  CAF_CHECK(has_line(text, R"(baorestore_restore_duration_seconds_count{phase="Completed"} 1)"));
+  CAF_CHECK(has_line(text, R"(baorestore_restore_duration_seconds_bucket{phase="Completed",le="30"} 0)"));
+  CAF_CHECK(has_line(text, R"(baorestore_restore_duration_seconds_bucket{phase="Completed",le="60"} 1)"));
+  CAF_CHECK(has_line(text, R"(baorestore_restore_duration_seconds_sum{phase="Failed"} 5)"));
+  s.forget("tenant-a", "b");
+  auto later = "\n" + get(sources, "/metrics").body;
+  CAF_CHECK(has_line(later, R"(baorestore_restores{phase="Pending"} 0)"));
+}
+
+CAF_TEST(gateway counters appear with their labels) {
+  auto& g = *sources.gateway;
+  g.record_request(gateway::http_verb::get, "jobs", 200, std::chrono::milliseconds{20});
+  g.record_request(gateway::http_verb::patch, "openbaoclusters", 409, std::chrono::milliseconds{3});
+  g.record_retry(gateway::http_verb::get, "jobs");
+  g.set_queue_depth("tenant-a", 4);
+  auto m = get(sources, "/metrics");
+  CAF_CHECK(m.content_type.find("version=0.0.4") != std::string::npos);
+  auto text = "\n" + m.body;
+  CAF_CHECK(has_line(text, R"(baorestore_gateway_requests_total{code="200",resource="jobs",verb="get"} 1)"));
+  CAF_CHECK(has_line(text, R"(baorestore_gateway_requests_total{code="409",resource="openbaoclusters",verb="patch"} 1)"));
+  CAF_CHECK(has_line(text, R"(baorestore_gateway_retries_total{resource="jobs",verb="get"} 1)"));
+  CAF_CHECK(has_line(text, R"(baorestore_gateway_queue_depth{tenant="tenant-a"} 4)"));
+  CAF_CHECK(has_line(text, R"(baorestore_gateway_request_duration_seconds_bucket{resource="jobs",verb="get",le="0.025"} 1)"));
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
