@@ -55,8 +55,10 @@ void ensure(self_ptr self, restore r) {
 }
 
 void stop(self_ptr self, const restore& r) {
-  self->send(self->state.supervisor,
-             supervision::stop_child{child_id(r.metadata.namespace_, r.metadata.name)});
+  // false (no such child) is fine: its actor may have finished already.
+  self->request(self->state.supervisor, caf::infinite,
+                supervision::stop_child{child_id(r.metadata.namespace_, r.metadata.name)})
+    .then([](bool) {}, [](const caf::error&) {});
 }
 
 /// Watches restores (and clusters) in `ns`; a refused watch is asked for again later.

@@ -12,6 +12,7 @@
 
 #include "actors/api_gateway/http_gateway.hpp"
 #include "devcluster/api/cluster_api.hpp"
+#include "devcluster/job_runner.hpp"
 #include "devcluster/object_store.hpp"
 #include "net/http_server.hpp"
 #include "net/self_signed.hpp"
@@ -68,10 +69,22 @@ struct tls_cluster {
     return c;
   }
 
+  /// Plays the Job controller over the store from now on (devcluster/job_runner.hpp): Jobs
+  /// become active when first seen and succeed after `duration` (unless a Job's annotation
+  /// says otherwise). Replaces a runner started before; stops with the fixture.
+  void run_jobs(std::chrono::milliseconds duration,
+                std::chrono::milliseconds interval = std::chrono::milliseconds{100}) {
+    jobs.reset();
+    dc::job_runner_options o;
+    o.duration = duration;
+    jobs = std::make_unique<dc::job_runner_thread>(*store, o, interval);
+  }
+
   std::unique_ptr<dc::object_store> store;
   std::unique_ptr<dc::api::cluster_api> api;
   net::tls_identity identity;
   std::unique_ptr<net::http_server> server;
+  std::unique_ptr<dc::job_runner_thread> jobs; // declared last: stops before the server
 };
 
 inline const std::string restores = "/apis/openbao.org/v1alpha1/namespaces/tenant-a/openbaorestores";
