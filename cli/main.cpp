@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -59,25 +60,51 @@ void add_run_command(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand(
     "run", "Run the operator against a Kubernetes API server (kubeconfig or in-cluster)");
   auto opts = std::make_shared<run_options>();
-  cmd->add_option("--kubeconfig", opts->kubeconfig,
+  // Options that override a setting of the configuration, by the setting's path.
+  std::vector<std::pair<CLI::Option*, std::string>> settings;
+  auto setting = [&settings](CLI::Option* o, std::string path) {
+    settings.emplace_back(o, std::move(path));
+    return o;
+  };
+  cmd->add_option("--config", opts->config_file,
+                  "Configuration file (YAML, config/baorestore.yaml); BAORESTORE_* environment "
+                  "variables override it, flags given override both");
+  cmd->add_flag("--print-config", opts->print_config,
+                "Print the effective configuration as YAML and exit");
+  auto* kubeconfig = cmd->add_option("--kubeconfig", opts->kubeconfig,
                   "kubeconfig file (default: the in-cluster configuration)");
+  setting(kubeconfig, "kubeconfig");
   cmd->add_option("--context", opts->context, "kubeconfig context (default: its current one)");
-  cmd->add_option("--namespace", opts->namespaces, "Namespace to watch (repeatable; default all)");
-  cmd->add_option("--executor-image", opts->executor_image,
-                  "Restore executor image when neither the restore nor its cluster names one");
-  cmd->add_option("--qps", opts->qps, "API requests per second (client-side)")
-    ->capture_default_str();
-  cmd->add_option("--burst", opts->burst, "API request burst")->capture_default_str();
-  cmd->add_option("--job-poll-initial", opts->job_poll_initial,
-                  "First interval between Job polls, seconds")
-    ->capture_default_str();
-  cmd->add_option("--job-poll-ceiling", opts->job_poll_ceiling,
-                  "Longest interval between Job polls, seconds")
-    ->capture_default_str();
+  setting(cmd->add_option("--namespace", opts->namespaces,
+                          "Namespace to watch (repeatable; default all)"),
+          "watchedNamespaces");
+  setting(cmd->add_option(
+            "--executor-image", opts->executor_image,
+            "Restore executor image when neither the restore nor its cluster names one"),
+          "executorImage");
+  setting(cmd->add_option("--qps", opts->qps, "API requests per second (client-side)")
+            ->capture_default_str(),
+          "qps");
+  setting(cmd->add_option("--burst", opts->burst, "API request burst")->capture_default_str(),
+          "burst");
+  setting(cmd->add_option("--job-poll-initial", opts->job_poll_initial,
+                          "First interval between Job polls, seconds")
+            ->capture_default_str(),
+          "jobPollInitial");
+  setting(cmd->add_option("--job-poll-ceiling", opts->job_poll_ceiling,
+                          "Longest interval between Job polls, seconds")
+            ->capture_default_str(),
+          "jobPollCeiling");
   cmd->add_flag("--quiet", opts->quiet, "No line per restore step on stderr");
-  cmd->add_option("--metrics-address", opts->metrics_address,
-                  "HOST:PORT for /metrics, /healthz and /readyz (port 0: any free one)");
-  cmd->callback([opts, &exit_code] { exit_code = run_operator(*opts, std::cout, std::cerr); });
+  setting(cmd->add_option("--metrics-address", opts->metrics_address,
+                          "HOST:PORT for /metrics, /healthz and /readyz (port 0: any free one)"),
+          "metricsAddress");
+  cmd->callback([opts, settings, &exit_code] {
+    for (const auto& [option, path] : settings)
+      if (option->count() > 0)
+        opts->given.insert(path);
+    exit_code = run_operator(*opts, std::cout, std::cerr);
+  });
 }
 
 void add_dev_command(CLI::App& app, int& exit_code) {

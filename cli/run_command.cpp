@@ -15,6 +15,7 @@
 #include "actors/restore_request/restore_controller.hpp"
 #include "cli/devcluster_command.hpp"
 #include "cli/exit_code.hpp"
+#include "cli/run_config.hpp"
 #include "metrics/ops_endpoints.hpp"
 #include "net/http_server.hpp"
 #include "s3/snapshot_probe.hpp"
@@ -134,7 +135,11 @@ void stop_operator(operator_actors& ops) {
     ops.ops_server->stop();
 }
 
-int run_operator(const run_options& opts, std::ostream& out, std::ostream& err) {
+int run_operator(const run_options& requested, std::ostream& out, std::ostream& err) {
+  auto resolved = resolve_run_options(requested, config::process_getenv, out, err);
+  if (auto* code = std::get_if<int>(&resolved))
+    return *code;
+  const auto& opts = std::get<run_options>(resolved);
   auto loaded = load_connection(opts);
   if (auto* e = std::get_if<gateway::config_error>(&loaded)) {
     err << "run: " << e->message << "\n";

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -33,10 +34,17 @@ struct run_options {
   bool quiet = false;                    // no per-step lines
   /// HOST:PORT of /metrics, /healthz and /readyz (port 0: any free one); empty: not served.
   std::string metrics_address;
+  // The configuration's sources (issue 7, cli/run_config.hpp): run_operator resolves the
+  // settings above from the defaults < the --config file < BAORESTORE_* environment < the
+  // flags named in `given` (by their setting's path: "qps", "watchedNamespaces", ...).
+  std::string config_file;               // --config; empty: none
+  bool print_config = false;             // --print-config: print the result as YAML, exit 0
+  std::set<std::string> given;           // flags given explicitly on the command line
 };
 
-/// Exit codes: 0 stopped by a signal, 2 unusable configuration.
-int run_operator(const run_options& opts, std::ostream& out, std::ostream& err);
+/// Exit codes: 0 stopped by a signal (or --print-config), 2 unusable configuration.
+/// `requested` is resolved first (resolve_run_options in cli/run_config.hpp).
+int run_operator(const run_options& requested, std::ostream& out, std::ostream& err);
 
 /// The operator's actors in an actor system (shared by `run` and `dev`).
 struct operator_actors;
