@@ -3,14 +3,18 @@
 # 1.32 to `baorestore devcluster` (issue 7): every object is accepted and exists afterwards,
 # re-applying changes nothing (and a changed manifest is merged), the ClusterRole stays
 # least-privilege (no "*", no list or watch of Jobs and Secrets, exactly the rules the code
-# needs), the Deployment keeps its security settings, and its args are flags `baorestore run`
-# accepts, in step with the ConfigMap.
+# needs), the Deployment keeps its security settings and runs exactly
+# `run --config=/etc/baorestore/config.yaml`, the ConfigMap's config.yaml is a configuration
+# `baorestore run --config` accepts, the probes point at /healthz and /readyz on the metrics
+# port, and the operator started with the Deployment's args and that file serves /healthz.
 # Bounded throughout: every kubectl call has a request timeout, the waits are counted loops,
 # and ctest runs the whole script under `timeout`.
 #
 # Usage: deploy_test.sh BAORESTORE_BINARY SOURCE_DIR
 # Exit 77 (ctest SKIP_RETURN_CODE) when /usr/bin/kubectl is missing.
 set -uo pipefail
+# The operator reads BAORESTORE_* variables over its file: none may leak in from the caller.
+for v in ${!BAORESTORE_@}; do unset "$v"; done
 
 bin=$1
 src=$2
@@ -58,8 +62,11 @@ run() {
   local name=$1
   shift
   echo "+ $*"
-  "$@" >"$work/$name" 2>&1 || { cat "$work/$name"; fail "$name"; }
+  "$@" >"$work/$name" 2>&1 || { cat "$work/$name"; echo; fail "$name"; }
   cat "$work/$name"
+  # jsonpath output ends without a newline.
+  [[ -n $(tail -c1 "$work/$name") ]] && echo
+  return 0
 }
 
 # expect NAME PATTERN: the output of NAME matches the (extended) regular expression.
@@ -126,7 +133,7 @@ done
 # A changed manifest re-applies as a strategic merge patch (built-ins): the change lands and
 # the rest of the object stays; applying the original again restores it.
 mkdir "$work/changed"
-sed -e 's/--qps=50/--qps=60/' -e 's/memory: 256Mi/memory: 300Mi/' \
+sed -e 's/periodSeconds: 20/periodSeconds: 30/' -e 's/memory: 256Mi/memory: 300Mi/' \
   "$src/deploy/operator/40-deployment.yaml" >"$work/changed/40-deployment.yaml"
 sed -e '0,/port: 9000/s//port: 9001/' \
   "$src/deploy/operator/50-networkpolicy.yaml" >"$work/changed/50-networkpolicy.yaml"
@@ -134,8 +141,8 @@ run changed_apply k apply -f "$work/changed/"
 expect changed_apply 'deployment.apps/baorestore configured'
 expect changed_apply 'networkpolicy.networking.k8s.io/baorestore-operator configured'
 run changed_deploy k -n baorestore-system get deployment baorestore -o \
-  'jsonpath={.spec.template.spec.containers[0].args[3]} {.spec.template.spec.containers[0].resources.limits.memory} {.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem}'
-expect changed_deploy '^--qps=60 300Mi registry\.example\.com/platform/baorestore:0\.1\.0 true$'
+  'jsonpath={.spec.template.spec.containers[0].livenessProbe.periodSeconds} {.spec.template.spec.containers[0].resources.limits.memory} {.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem} {.spec.template.spec.containers[0].args[1]}'
+expect changed_deploy '^30 300Mi registry\.example\.com/platform/baorestore:0\.1\.0 true --config=/etc/baorestore/config\.yaml$'
 run changed_netpol k -n baorestore-system get networkpolicy baorestore-operator \
   -o 'jsonpath={.spec.egress[2].ports[*].port}'
 expect changed_netpol '^443 9001 4568$'
@@ -200,39 +207,71 @@ expect deploy_sec '^1 Recreate baorestore true true RuntimeDefault true false \[
 run deploy_res k -n baorestore-system get deployment baorestore \
   -o 'jsonpath={.spec.template.spec.containers[0].resources.requests.memory} {.spec.template.spec.containers[0].resources.limits.memory}'
 expect deploy_res '^[0-9]+[MG]i [0-9]+[MG]i$'
-run deploy_probes k -n baorestore-system get deployment baorestore \
-  -o 'jsonpath={.spec.template.spec.containers[0].livenessProbe}{.spec.template.spec.containers[0].readinessProbe}'
-[[ ! -s $work/deploy_probes ]] || fail "probes on an endpoint the binary does not serve yet"
 run deploy_args k -n baorestore-system get deployment baorestore \
   -o 'jsonpath={range .spec.template.spec.containers[0].args[*]}{@}{"\n"}{end}'
-[[ $(head -1 "$work/deploy_args") == run ]] || fail "the Deployment does not run \`baorestore run\`"
-refuse deploy_args '^--kubeconfig'
+# Exactly these args: every setting comes from the ConfigMap, none from flags.
+printf '%s\n' run --config=/etc/baorestore/config.yaml >"$work/args_expected"
+diff "$work/args_expected" <(sed '/^$/d' "$work/deploy_args") \
+  || fail "the Deployment's args are not exactly \`run --config=/etc/baorestore/config.yaml\`"
+m='{range .spec.template.spec.containers[0].volumeMounts[?(@.name=="config")]}{.mountPath} {.readOnly}{end}'
+m+=' {range .spec.template.spec.volumes[?(@.name=="config")]}{.configMap.name}{end}'
+run deploy_mount k -n baorestore-system get deployment baorestore -o "jsonpath=$m"
+expect deploy_mount '^/etc/baorestore true baorestore-config$'
 
-# The args and the ConfigMap say the same (the binary reads only the flags today).
-run config k -n baorestore-system get configmap baorestore-config -o 'jsonpath={.data.config\.yaml}'
-setting() { sed -n "s/^$1: *\\([^ #]*\\).*/\\1/p" "$work/config"; }
-expect deploy_args "^--executor-image=$(setting executorImage)\$"
-expect deploy_args "^--qps=$(setting qps)\$"
-expect deploy_args "^--burst=$(setting burst)\$"
-expect deploy_args "^--job-poll-initial=$(setting jobPollInitialSeconds)\$"
-expect deploy_args "^--job-poll-ceiling=$(setting jobPollCeilingSeconds)\$"
-sed -n 's/^ *- \([a-z0-9-]*\)$/--namespace=\1/p' "$work/config" | sort >"$work/config_ns"
-grep '^--namespace=' "$work/deploy_args" | sort >"$work/args_ns"
-diff "$work/config_ns" "$work/args_ns" || fail "namespaces differ between the ConfigMap and the args"
+# The ConfigMap's config.yaml is a configuration the binary accepts (unknown keys are
+# refused, exit 2), with the ConfigMap's values.
+echo "+ k -n baorestore-system get configmap baorestore-config -o jsonpath={.data.config\\.yaml}"
+k -n baorestore-system get configmap baorestore-config -o 'jsonpath={.data.config\.yaml}' \
+  >"$work/config.yaml" || fail "reading the ConfigMap's config.yaml"
+[[ -s $work/config.yaml ]] || fail "the ConfigMap has no config.yaml"
+cat "$work/config.yaml"
+run print_config "$bin" run --config "$work/config.yaml" --print-config
+expect print_config '^qps: 50$'
+expect print_config '^watchedNamespaces: \["tenant-a"\]$'
+expect print_config '^executorImage: "ghcr\.io/dc-tec/openbao-backup:0\.1\.0"$'
+expect print_config '^metricsAddress: "0\.0\.0\.0:[0-9]+"$'
+metrics_port=$(sed -n 's/^metricsAddress: "0\.0\.0\.0:\([0-9]*\)"$/\1/p' "$work/print_config")
 
-# The args are flags `baorestore run` accepts: run it with them (and this server's
-# kubeconfig instead of the in-cluster configuration) until it says it started.
-mapfile -t args <"$work/deploy_args"
-echo "+ $bin ${args[*]} --kubeconfig=$work/kubeconfig"
-"$bin" "${args[@]}" --kubeconfig="$work/kubeconfig" >"$work/operator.out" 2>"$work/operator.err" &
+# The probes: /healthz and /readyz on the container port `metrics`, metricsAddress's port.
+c='.spec.template.spec.containers[0]'
+p="{$c.ports[?(@.name==\"metrics\")].containerPort}"
+p+=" {$c.livenessProbe.httpGet.path} {$c.livenessProbe.httpGet.port}"
+p+=" {$c.readinessProbe.httpGet.path} {$c.readinessProbe.httpGet.port}"
+run deploy_probes k -n baorestore-system get deployment baorestore -o "jsonpath=$p"
+expect deploy_probes "^$metrics_port /healthz metrics /readyz metrics\$"
+
+# The Deployment's own args run: with the ConfigMap's file in place of the mounted one, this
+# server's kubeconfig instead of the in-cluster configuration, and the metrics address moved
+# to a free loopback port (flags override the file), until it serves /healthz.
+args=()
+while IFS= read -r a; do
+  [[ -z $a ]] && continue
+  [[ $a == --config=/etc/baorestore/config.yaml ]] && a=--config=$work/config.yaml
+  args+=("$a")
+done <"$work/deploy_args"
+echo "+ $bin ${args[*]} --kubeconfig $work/kubeconfig --metrics-address 127.0.0.1:0"
+"$bin" "${args[@]}" --kubeconfig "$work/kubeconfig" --metrics-address 127.0.0.1:0 \
+  >"$work/operator.out" 2>"$work/operator.err" &
 operator_pid=$!
 for _ in $(seq 100); do
-  grep -q '^run: operator started' "$work/operator.out" && break
+  grep -q '^run: metrics and health on http://' "$work/operator.out" && break
   kill -0 "$operator_pid" 2>/dev/null || break
   sleep 0.1
 done
 cat "$work/operator.out" "$work/operator.err"
 expect operator.out '^run: operator started'
+expect operator.out '^run: metrics and health on http://127\.0\.0\.1:[0-9]+/metrics'
+ops=$(grep -m1 -oE '^run: metrics and health on http://127\.0\.0\.1:[0-9]+' "$work/operator.out")
+ops=${ops#run: metrics and health on }
+run healthz curl -sf --max-time 5 "$ops/healthz"
+expect healthz '^ok$'
+# Ready once the restore watch has synced with this server (the readiness probe's answer).
+for _ in $(seq 50); do
+  curl -sf --max-time 5 "$ops/readyz" >"$work/readyz" 2>&1 && break
+  sleep 0.1
+done
+cat "$work/readyz"
+expect readyz '^ok$'
 kill -TERM "$operator_pid"
 for _ in $(seq 100); do
   kill -0 "$operator_pid" 2>/dev/null || break
