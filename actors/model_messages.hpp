@@ -10,6 +10,7 @@
 
 #include "model/event.hpp"
 #include "model/job.hpp"
+#include "model/lease.hpp"
 #include "model/object_meta.hpp"
 #include "model/openbao_cluster.hpp"
 #include "model/openbao_restore.hpp"
@@ -22,6 +23,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(baorestore::model::job)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(baorestore::model::secret)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(baorestore::model::event)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(baorestore::model::service_account)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(baorestore::model::lease)
 
 namespace caf {
 

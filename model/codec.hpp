@@ -22,6 +22,7 @@
 #include "model/event.hpp"
 #include "model/field_error.hpp"
 #include "model/job.hpp"
+#include "model/lease.hpp"
 #include "model/openbao_cluster.hpp"
 #include "model/openbao_restore.hpp"
 #include "model/secret.hpp"
@@ -69,6 +70,7 @@ decoded<secret> decode_secret(std::string_view json, const decode_options& = {})
 decoded<event> decode_event(std::string_view json, const decode_options& = {});
 decoded<service_account> decode_service_account(std::string_view json,
                                                 const decode_options& = {});
+decoded<lease> decode_lease(std::string_view json, const decode_options& = {});
 decoded<api_status> decode_api_status(std::string_view json, const decode_options& = {});
 decoded<object_list<openbao_restore>>
 decode_openbao_restore_list(std::string_view json, const decode_options& = {});
@@ -85,6 +87,7 @@ boost::json::value encode(const job& x);
 boost::json::value encode(const secret& x);
 boost::json::value encode(const event& x);
 boost::json::value encode(const service_account& x);
+boost::json::value encode(const lease& x);
 boost::json::value encode(const api_status& x);
 
 /// Compact JSON text of any encodable value.
@@ -97,6 +100,7 @@ extern template std::string to_json(const job&);
 extern template std::string to_json(const secret&);
 extern template std::string to_json(const event&);
 extern template std::string to_json(const service_account&);
+extern template std::string to_json(const lease&);
 extern template std::string to_json(const api_status&);
 extern template std::string to_json(const operation_lock&);
 extern template std::string to_json(const object_meta&);

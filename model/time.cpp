@@ -76,6 +76,20 @@ std::optional<timestamp> parse_rfc3339(std::string_view text) {
     return std::nullopt;
   if (auto t = parse_canonical(text))
     return t;
+  if (auto t = parse_rfc3339_micro(text))
+    return std::chrono::floor<std::chrono::seconds>(*t);
+  return std::nullopt;
+}
+
+std::string format_rfc3339_micro(micro_timestamp t) {
+  return date::format("%FT%TZ", t);
+}
+
+std::optional<micro_timestamp> parse_rfc3339_micro(std::string_view text) {
+  if (!has_rfc3339_shape(text))
+    return std::nullopt;
+  if (auto t = parse_canonical(text))
+    return micro_timestamp{*t};
   std::string s(text);
   s[10] = 'T';
   if (s.back() == 'z')
@@ -88,14 +102,14 @@ std::optional<timestamp> parse_rfc3339(std::string_view text) {
       s.erase(26, end - 26);
   }
   std::istringstream in(s);
-  date::sys_time<std::chrono::microseconds> t;
+  micro_timestamp t;
   if (s.back() == 'Z')
     in >> date::parse("%FT%TZ", t);
   else
     in >> date::parse("%FT%T%Ez", t);
   if (in.fail() || in.peek() != std::char_traits<char>::eof())
     return std::nullopt;
-  return std::chrono::floor<std::chrono::seconds>(t);
+  return t;
 }
 
 } // namespace baorestore::model

@@ -31,6 +31,7 @@
 #include "actors/model_messages.hpp"
 #include "model/event.hpp"
 #include "model/job.hpp"
+#include "model/lease.hpp"
 #include "model/openbao_cluster.hpp"
 #include "model/openbao_restore.hpp"
 #include "model/secret.hpp"
@@ -87,6 +88,16 @@ struct patch_request {
   priority prio = priority::normal;
 };
 
+/// A replacement of the whole object (PUT), addressed by its metadata.namespace and name.
+/// The object's metadata.resourceVersion is the precondition: when it is not the stored
+/// object's the server answers api_errc::conflict (an empty one replaces unconditionally).
+/// Server-managed metadata (uid, creationTimestamp, ...) is kept whatever the object says.
+template <class T>
+struct update_request {
+  T object;
+  priority prio = priority::normal;
+};
+
 enum class propagation : std::uint8_t { background, foreground, orphan };
 
 template <class T>
@@ -139,6 +150,9 @@ using list_atom = caf::atom_constant<caf::atom("list")>;
 constexpr list_atom list_atom_v{};
 using create_atom = caf::atom_constant<caf::atom("create")>;
 constexpr create_atom create_atom_v{};
+/// The same atom as caf::update_atom (an atom is its text).
+using update_atom = caf::atom_constant<caf::atom("update")>;
+constexpr update_atom update_atom_v{};
 using patch_atom = caf::atom_constant<caf::atom("patch")>;
 constexpr patch_atom patch_atom_v{};
 using patch_status_atom = caf::atom_constant<caf::atom("patchstat")>;
@@ -151,8 +165,8 @@ constexpr unwatch_atom unwatch_atom_v{};
 using cluster = model::openbao_cluster;
 using restore = model::openbao_restore;
 
-/// The gateway's handle. Events and service accounts serve the restore workflow (issue 6);
-/// later issues extend it (leases).
+/// The gateway's handle. Events and service accounts serve the restore workflow (issue 6),
+/// leases the leader election (issue 7).
 using api_gateway_actor = caf::typed_actor<
   caf::replies_to<caf::get_atom, get_request<cluster>>::with<cluster>,
   caf::replies_to<caf::get_atom, get_request<restore>>::with<restore>,
@@ -160,12 +174,15 @@ using api_gateway_actor = caf::typed_actor<
   caf::replies_to<caf::get_atom, get_request<model::secret>>::with<model::secret>,
   caf::replies_to<caf::get_atom,
                   get_request<model::service_account>>::with<model::service_account>,
+  caf::replies_to<caf::get_atom, get_request<model::lease>>::with<model::lease>,
   caf::replies_to<list_atom, list_request<cluster>>::with<model::object_list<cluster>>,
   caf::replies_to<list_atom, list_request<restore>>::with<model::object_list<restore>>,
   caf::replies_to<create_atom, create_request<model::job>>::with<model::job>,
   caf::replies_to<create_atom, create_request<model::event>>::with<model::event>,
   caf::replies_to<create_atom,
                   create_request<model::service_account>>::with<model::service_account>,
+  caf::replies_to<create_atom, create_request<model::lease>>::with<model::lease>,
+  caf::replies_to<update_atom, update_request<model::lease>>::with<model::lease>,
   caf::replies_to<patch_atom, patch_request<restore>>::with<restore>,
   caf::replies_to<patch_status_atom, patch_request<cluster>>::with<cluster>,
   caf::replies_to<patch_status_atom, patch_request<restore>>::with<restore>,
@@ -188,6 +205,8 @@ template <class T>
 struct allowed_unsafe_message_type<baorestore::gateway::list_request<T>> : std::true_type {};
 template <class T>
 struct allowed_unsafe_message_type<baorestore::gateway::create_request<T>> : std::true_type {};
+template <class T>
+struct allowed_unsafe_message_type<baorestore::gateway::update_request<T>> : std::true_type {};
 template <class T>
 struct allowed_unsafe_message_type<baorestore::gateway::patch_request<T>> : std::true_type {};
 template <class T>

@@ -119,6 +119,19 @@ caf::typed_response_promise<T> do_create(self_ptr self, const create_request<T>&
   return submit_for<T>(self, std::move(p));
 }
 
+/// PUT of the whole object; its resourceVersion, when set, is the server's precondition.
+template <class T>
+caf::typed_response_promise<T> do_update(self_ptr self, const update_request<T>& req) {
+  const auto& k = http_kind<T>::path;
+  const auto& meta = req.object.metadata;
+  auto p = make_pending(self, http_verb::update, k.plural, meta.namespace_, req.prio);
+  p.method = "PUT";
+  p.target = object_path(k, meta.namespace_, meta.name);
+  p.content_type = "application/json";
+  p.body = json::serialize(model::encode(req.object));
+  return submit_for<T>(self, std::move(p));
+}
+
 template <class T>
 caf::typed_response_promise<T> do_patch(self_ptr self, const patch_request<T>& req,
                                         bool status) {
@@ -248,6 +261,7 @@ http_gateway_impl::behavior_type http_gateway(self_ptr self,
     [self](caf::get_atom, const get_request<model::service_account>& r) {
       return do_get(self, r);
     },
+    [self](caf::get_atom, const get_request<model::lease>& r) { return do_get(self, r); },
     [self](list_atom, const list_request<cluster>& r) { return do_list(self, r); },
     [self](list_atom, const list_request<restore>& r) { return do_list(self, r); },
     [self](create_atom, const create_request<model::job>& r) { return do_create(self, r); },
@@ -255,6 +269,8 @@ http_gateway_impl::behavior_type http_gateway(self_ptr self,
     [self](create_atom, const create_request<model::service_account>& r) {
       return do_create(self, r);
     },
+    [self](create_atom, const create_request<model::lease>& r) { return do_create(self, r); },
+    [self](update_atom, const update_request<model::lease>& r) { return do_update(self, r); },
     [self](patch_atom, const patch_request<restore>& r) { return do_patch(self, r, false); },
     [self](patch_status_atom, const patch_request<cluster>& r) {
       return do_patch(self, r, true);

@@ -72,4 +72,13 @@ struct http_kind<model::service_account> {
   }
 };
 
+template <>
+struct http_kind<model::lease> {
+  static constexpr std::string_view name = "Lease";
+  static inline const resource_path path{"coordination.k8s.io", "v1", "leases", true};
+  static auto decode(std::string_view text, const model::decode_options& o) {
+    return model::decode_lease(text, o);
+  }
+};
+
 } // namespace baorestore::gateway

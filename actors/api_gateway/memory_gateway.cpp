@@ -32,6 +32,8 @@ std::string to_string(verb v) {
       return "patch_status";
     case verb::delete_:
       return "delete";
+    case verb::update:
+      return "update";
   }
   return "verb(" + std::to_string(static_cast<int>(v)) + ")";
 }
@@ -47,7 +49,7 @@ struct memory_store::impl {
   mutable std::mutex mtx; // guards the call log and the faults
   bool recording = true;
   std::vector<recorded_call> log;
-  std::array<fault, 6> faults;
+  std::array<fault, 7> faults;
 
   impl() : objects(options()) {
     objects.define(definition<model::openbao_cluster>());
@@ -56,6 +58,7 @@ struct memory_store::impl {
     objects.define(definition<model::secret>());
     objects.define(definition<model::event>());
     objects.define(definition<model::service_account>());
+    objects.define(definition<model::lease>());
     objects.add_admission(decodes_as_kind);
   }
 
@@ -173,6 +176,17 @@ struct memory_store::impl {
       objects.merge_patch(kind<T>::id, req.ref.namespace_, req.ref.name, p.doc, sub));
   }
 
+  /// PUT: the object's resourceVersion, when set, is the precondition (recorded as such).
+  template <class T>
+  caf::result<T> update(const update_request<T>& req) {
+    const auto& meta = req.object.metadata;
+    if (auto err = begin<T>(verb::update, meta.namespace_, meta.name, meta.resource_version))
+      return err;
+    admitted<T>.reset();
+    return decode_written<T>(
+      objects.update(kind<T>::id, meta.namespace_, meta.name, encode_object(req.object)));
+  }
+
   caf::result<deleted> erase(const delete_request<model::job>& req) {
     if (auto err = begin<model::job>(verb::delete_, req.ref.namespace_, req.ref.name,
                                      req.precondition_uid))
@@ -217,6 +231,10 @@ model::service_account memory_store::put(model::service_account x) {
   return impl_->put(x);
 }
 
+model::lease memory_store::put(model::lease x) {
+  return impl_->put(x);
+}
+
 std::optional<model::openbao_cluster> memory_store::cluster(const std::string& ns,
                                                             const std::string& name) const {
   return impl_->lookup<model::openbao_cluster>(ns, name);
@@ -235,6 +253,11 @@ std::optional<model::job> memory_store::job(const std::string& ns,
 std::optional<model::service_account>
 memory_store::service_account(const std::string& ns, const std::string& name) const {
   return impl_->lookup<model::service_account>(ns, name);
+}
+
+std::optional<model::lease> memory_store::lease(const std::string& ns,
+                                                const std::string& name) const {
+  return impl_->lookup<model::lease>(ns, name);
 }
 
 std::vector<model::event> memory_store::events(const std::string& ns) const {
@@ -309,6 +332,9 @@ api_gateway_actor::behavior_type memory_gateway(api_gateway_actor::pointer,
          const get_request<model::service_account>& r) -> caf::result<model::service_account> {
       return st->get(r);
     },
+    [st](caf::get_atom, const get_request<model::lease>& r) -> caf::result<model::lease> {
+      return st->get(r);
+    },
     [st](list_atom,
          const list_request<cluster>& r) -> caf::result<model::object_list<cluster>> {
       return st->list(r);
@@ -325,6 +351,12 @@ api_gateway_actor::behavior_type memory_gateway(api_gateway_actor::pointer,
     },
     [st](create_atom, const create_request<model::service_account>& r)
       -> caf::result<model::service_account> { return st->create(r); },
+    [st](create_atom, const create_request<model::lease>& r) -> caf::result<model::lease> {
+      return st->create(r);
+    },
+    [st](update_atom, const update_request<model::lease>& r) -> caf::result<model::lease> {
+      return st->update(r);
+    },
     [st](patch_atom, const patch_request<restore>& r) -> caf::result<restore> {
       return st->patch(r, verb::patch);
     },

@@ -34,7 +34,7 @@
 
 namespace baorestore::gateway {
 
-enum class verb : std::uint8_t { get, list, create, patch, patch_status, delete_ };
+enum class verb : std::uint8_t { get, list, create, patch, patch_status, delete_, update };
 
 std::string to_string(verb v);
 
@@ -42,10 +42,11 @@ std::string to_string(verb v);
 struct recorded_call {
   gateway::verb verb = verb::get;
   std::string kind; // "OpenBaoCluster", "OpenBaoRestore", "Job", "Secret", "Event",
-                    // "ServiceAccount"
+                    // "ServiceAccount", "Lease"
   std::string namespace_;
   std::string name; // a create without a name records its generateName
-  std::string precondition; // a patch's resourceVersion or a delete's uid precondition
+  std::string precondition; // a patch's or an update's resourceVersion, or a delete's uid
+                            // precondition
   bool injected_failure = false;
 };
 
@@ -68,6 +69,7 @@ public:
   model::job put(model::job x);
   model::secret put(model::secret x);
   model::service_account put(model::service_account x);
+  model::lease put(model::lease x);
 
   std::optional<model::openbao_cluster> cluster(const std::string& ns,
                                                 const std::string& name) const;
@@ -76,6 +78,7 @@ public:
   std::optional<model::job> job(const std::string& ns, const std::string& name) const;
   std::optional<model::service_account> service_account(const std::string& ns,
                                                         const std::string& name) const;
+  std::optional<model::lease> lease(const std::string& ns, const std::string& name) const;
   /// The events recorded in `ns`, sorted by name (the API server's list order).
   std::vector<model::event> events(const std::string& ns) const;
 

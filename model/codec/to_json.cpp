@@ -17,6 +17,7 @@ template std::string to_json(const job&);
 template std::string to_json(const secret&);
 template std::string to_json(const event&);
 template std::string to_json(const service_account&);
+template std::string to_json(const lease&);
 template std::string to_json(const api_status&);
 template std::string to_json(const operation_lock&);
 template std::string to_json(const object_meta&);

@@ -173,6 +173,19 @@ void object_reader::read(std::string_view key, std::optional<timestamp>& out, pr
     ctx_.error(path_of(key), "expected an RFC 3339 time, got \"" + std::string(*text) + "\"");
 }
 
+void object_reader::read(std::string_view key, std::optional<micro_timestamp>& out) {
+  auto e = field(key, presence::optional);
+  if (!e)
+    return;
+  auto text = string_at(key, *e);
+  if (!text)
+    return;
+  if (auto t = parse_rfc3339_micro(*text))
+    out = *t;
+  else
+    ctx_.error(path_of(key), "expected an RFC 3339 time, got \"" + std::string(*text) + "\"");
+}
+
 void object_reader::read(std::string_view key, std::map<std::string, std::string>& out) {
   auto e = field(key, presence::optional);
   if (!e)

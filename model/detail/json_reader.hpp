@@ -75,6 +75,8 @@ public:
   void read(std::string_view key, std::optional<std::int32_t>& out);
   void read(std::string_view key, std::optional<timestamp>& out,
             presence p = presence::optional);
+  /// A metav1.MicroTime.
+  void read(std::string_view key, std::optional<micro_timestamp>& out);
   void read(std::string_view key, std::map<std::string, std::string>& out);
   void read(std::string_view key, std::vector<std::string>& out);
 

@@ -52,6 +52,12 @@ inline void put_time(boost::json::object& o, const char* key,
     o[key] = format_rfc3339(*v);
 }
 
+inline void put_micro_time(boost::json::object& o, const char* key,
+                           const std::optional<micro_timestamp>& v) {
+  if (v)
+    o[key] = format_rfc3339_micro(*v);
+}
+
 inline void put_map(boost::json::object& o, const char* key,
                     const std::map<std::string, std::string>& v) {
   if (v.empty())

@@ -284,4 +284,48 @@ CAF_TEST(a kubeconfig file configures the gateway and a rotated token file is re
   std::filesystem::remove_all(dir);
 }
 
+CAF_TEST(leases are created read and updated with a version precondition) {
+  model::lease l;
+  l.metadata.namespace_ = "tenant-a";
+  l.metadata.name = "baorestore";
+  l.spec.holder_identity = "a";
+  l.spec.lease_duration_seconds = 15;
+  l.spec.acquire_time = model::parse_rfc3339_micro("2026-11-25T10:00:00.123456Z");
+  l.spec.renew_time = l.spec.acquire_time;
+  l.spec.lease_transitions = 0;
+  auto missing = ask<model::lease>(caf::get_atom_v,
+                                   gw::get_request<model::lease>{{"tenant-a", "baorestore"}});
+  CAF_REQUIRE(!missing);
+  CAF_CHECK(has_code(missing.error(), api_errc::not_found));
+  auto made = ask<model::lease>(gw::create_atom_v, gw::create_request<model::lease>{l});
+  CAF_REQUIRE(made);
+  CAF_CHECK(!made->metadata.uid.empty());
+  CAF_CHECK(made->spec == l.spec);
+  auto dup = ask<model::lease>(gw::create_atom_v, gw::create_request<model::lease>{l});
+  CAF_REQUIRE(!dup);
+  CAF_CHECK(has_code(dup.error(), api_errc::already_exists));
+  auto got = ask<model::lease>(caf::get_atom_v,
+                               gw::get_request<model::lease>{{"tenant-a", "baorestore"}});
+  CAF_REQUIRE(got);
+  CAF_CHECK(*got == *made);
+  // Renew: PUT of the object read, its resourceVersion the precondition.
+  auto renewed = *got;
+  *renewed.spec.renew_time += std::chrono::microseconds{2'000'001};
+  auto updated = ask<model::lease>(gw::update_atom_v, gw::update_request<model::lease>{renewed});
+  CAF_REQUIRE(updated);
+  CAF_CHECK_NOT_EQUAL(updated->metadata.resource_version, got->metadata.resource_version);
+  CAF_CHECK_EQUAL(updated->metadata.uid, made->metadata.uid);
+  CAF_CHECK(updated->spec.renew_time == renewed.spec.renew_time);
+  // A writer with an outdated resourceVersion loses.
+  auto stale = *got;
+  stale.spec.holder_identity = "b";
+  auto lost = ask<model::lease>(gw::update_atom_v, gw::update_request<model::lease>{stale});
+  CAF_REQUIRE(!lost);
+  CAF_CHECK(has_code(lost.error(), api_errc::conflict));
+  auto now = ask<model::lease>(caf::get_atom_v,
+                               gw::get_request<model::lease>{{"tenant-a", "baorestore"}});
+  CAF_REQUIRE(now);
+  CAF_CHECK(*now == *updated);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

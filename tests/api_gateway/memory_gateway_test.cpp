@@ -85,6 +85,18 @@ model::event make_event(std::string ns, std::string generate_name) {
   return e;
 }
 
+model::lease make_lease(std::string ns, std::string name, std::string holder) {
+  model::lease l;
+  l.metadata.namespace_ = std::move(ns);
+  l.metadata.name = std::move(name);
+  l.spec.holder_identity = std::move(holder);
+  l.spec.lease_duration_seconds = 15;
+  l.spec.acquire_time = model::parse_rfc3339_micro("2026-11-25T10:00:00.123456Z");
+  l.spec.renew_time = l.spec.acquire_time;
+  l.spec.lease_transitions = 0;
+  return l;
+}
+
 const char* lock_patch = R"({"status":{"operationLock":{"operation":"Restore",)"
                          R"("holder":"openbaorestore/r1/uid-9","fence":1}}})";
 
@@ -389,6 +401,56 @@ CAF_TEST(service accounts are created once and read back) {
     CAF_CHECK_EQUAL(c.namespace_, "ns");
     CAF_CHECK_EQUAL(c.name, "restore-1");
   }
+}
+
+CAF_TEST(leases are created read and updated with a version precondition) {
+  using lease_t = model::lease;
+  auto missing = ask<lease_t>(caf::get_atom_v, get_request<lease_t>{{"ns", "leader"}});
+  CAF_CHECK(missing.error == api_errc::not_found);
+  auto created = ask<lease_t>(create_atom_v,
+                              create_request<lease_t>{make_lease("ns", "leader", "a")});
+  CAF_REQUIRE(created.value);
+  CAF_CHECK_EQUAL(created.value->metadata.resource_version, "1");
+  CAF_CHECK(created.value->spec.renew_time
+            == model::parse_rfc3339_micro("2026-11-25T10:00:00.123456Z"));
+  auto dup = ask<lease_t>(create_atom_v, create_request<lease_t>{make_lease("ns", "leader", "b")});
+  CAF_CHECK(dup.error == api_errc::already_exists);
+  auto got = ask<lease_t>(caf::get_atom_v, get_request<lease_t>{{"ns", "leader"}});
+  CAF_REQUIRE(got.value);
+  CAF_CHECK(*got.value == *created.value);
+  // Renew: the whole object back, with the resourceVersion read as the precondition.
+  auto renewed = *got.value;
+  *renewed.spec.renew_time += std::chrono::seconds{2};
+  auto updated = ask<lease_t>(update_atom_v, update_request<lease_t>{renewed});
+  CAF_REQUIRE(updated.value);
+  CAF_CHECK_EQUAL(updated.value->metadata.resource_version, "2");
+  CAF_CHECK_EQUAL(updated.value->metadata.uid, created.value->metadata.uid);
+  CAF_CHECK(updated.value->spec.renew_time == renewed.spec.renew_time);
+  CAF_CHECK(store->lease("ns", "leader") == updated.value);
+  // A second writer with the version it read before: conflict, nothing changes.
+  auto stale = *got.value;
+  stale.spec.holder_identity = "b";
+  auto lost = ask<lease_t>(update_atom_v, update_request<lease_t>{stale});
+  CAF_CHECK(lost.error == api_errc::conflict);
+  CAF_CHECK(store->lease("ns", "leader") == updated.value);
+  // An update of a lease that does not exist is not found.
+  auto nowhere = ask<lease_t>(update_atom_v,
+                              update_request<lease_t>{make_lease("ns", "other", "a")});
+  CAF_CHECK(nowhere.error == api_errc::not_found);
+  // Injected update failures, recorded with their precondition.
+  store->fail_next(verb::update, api_errc::server_error, 1);
+  auto injected = ask<lease_t>(update_atom_v, update_request<lease_t>{*updated.value});
+  CAF_CHECK(injected.error == api_errc::server_error);
+  auto calls = store->calls();
+  CAF_REQUIRE_EQUAL(calls.size(), 8u);
+  CAF_CHECK(calls[4].verb == verb::update);
+  CAF_CHECK_EQUAL(calls[4].precondition, "1");
+  CAF_CHECK_EQUAL(calls[5].precondition, "1");
+  CAF_CHECK(calls[7].injected_failure);
+  CAF_CHECK_EQUAL(calls[7].precondition, "2");
+  CAF_CHECK_EQUAL(to_string(verb::update), "update");
+  for (const auto& c : calls)
+    CAF_CHECK_EQUAL(c.kind, "Lease");
 }
 
 CAF_TEST(events are created with a generated name and recorded under the generateName) {

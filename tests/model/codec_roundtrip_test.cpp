@@ -51,6 +51,10 @@ CAF_TEST(service account) {
   CAF_CHECK(round_trips("ServiceAccount", test::service_account(), m::decode_service_account));
 }
 
+CAF_TEST(lease) {
+  CAF_CHECK(round_trips("Lease", test::lease(), m::decode_lease));
+}
+
 CAF_TEST(api status) {
   CAF_CHECK(round_trips("Status", test::api_status(), m::decode_api_status));
 }

@@ -255,6 +255,17 @@ Gen<m::service_account> service_account() {
              optional_of(gen::arbitrary<bool>())));
 }
 
+Gen<m::lease> lease() {
+  auto spec = gen::build<m::lease_spec>(
+    gen::set(&m::lease_spec::holder_identity, text()),
+    gen::set(&m::lease_spec::lease_duration_seconds, optional_of(gen::arbitrary<std::int32_t>())),
+    gen::set(&m::lease_spec::acquire_time, optional_of(micro_time_point())),
+    gen::set(&m::lease_spec::renew_time, optional_of(micro_time_point())),
+    gen::set(&m::lease_spec::lease_transitions, optional_of(gen::arbitrary<std::int32_t>())));
+  return gen::build<m::lease>(gen::set(&m::lease::metadata, object_meta()),
+                              gen::set(&m::lease::spec, spec));
+}
+
 Gen<m::api_status> api_status() {
   auto cause = gen::build<m::status_cause>(gen::set(&m::status_cause::reason, text()),
                                            gen::set(&m::status_cause::message, text()),

@@ -13,6 +13,7 @@
 #include "model/api_status.hpp"
 #include "model/event.hpp"
 #include "model/job.hpp"
+#include "model/lease.hpp"
 #include "model/openbao_cluster.hpp"
 #include "model/openbao_restore.hpp"
 #include "model/secret.hpp"
@@ -68,6 +69,14 @@ inline rc::Gen<m::timestamp> time_point() {
                       [](std::int64_t s) { return m::timestamp{std::chrono::seconds{s}}; });
 }
 
+inline rc::Gen<m::micro_timestamp> micro_time_point() {
+  // 1970-01-01 to 9999-12-31, microsecond precision: what metav1.MicroTime carries.
+  return rc::gen::map(rc::gen::inRange<std::int64_t>(0, 253402300800'000'000),
+                      [](std::int64_t us) {
+                        return m::micro_timestamp{std::chrono::microseconds{us}};
+                      });
+}
+
 inline rc::Gen<std::map<std::string, std::string>> text_map() {
   return rc::gen::container<std::map<std::string, std::string>>(text(), text());
 }
@@ -96,6 +105,7 @@ rc::Gen<m::job> job();
 rc::Gen<m::secret> secret();
 rc::Gen<m::event> event();
 rc::Gen<m::service_account> service_account();
+rc::Gen<m::lease> lease();
 rc::Gen<m::api_status> api_status();
 
 } // namespace baorestore::test

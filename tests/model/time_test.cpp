@@ -54,3 +54,21 @@ CAF_TEST(rejects shapes date parse is lenient about) {
     CAF_CHECK(!parse_rfc3339(bad).has_value());
   }
 }
+
+CAF_TEST(micro time keeps microseconds) {
+  auto t = micro_timestamp{at(2026, 11, 25, 10, 0, 0)} + microseconds{123456};
+  CAF_CHECK_EQUAL(format_rfc3339_micro(t), "2026-11-25T10:00:00.123456Z");
+  CAF_CHECK_EQUAL(format_rfc3339_micro(micro_timestamp{at(2026, 11, 25, 10, 0, 0)}),
+                  "2026-11-25T10:00:00.000000Z");
+  CAF_CHECK(parse_rfc3339_micro("2026-11-25T10:00:00.123456Z") == t);
+  CAF_CHECK(parse_rfc3339_micro("2026-11-25T10:00:00.123456789Z") == t);
+  CAF_CHECK(parse_rfc3339_micro("2026-11-25T11:00:00.123456+01:00") == t);
+  CAF_CHECK(parse_rfc3339_micro("2026-11-25T10:00:00Z")
+            == micro_timestamp{at(2026, 11, 25, 10, 0, 0)});
+  CAF_CHECK(parse_rfc3339_micro("2026-11-25T10:00:00.5Z")
+            == micro_timestamp{at(2026, 11, 25, 10, 0, 0)} + milliseconds{500});
+  CAF_CHECK(!parse_rfc3339_micro("2026-02-30T00:00:00.000000Z"));
+  CAF_CHECK(!parse_rfc3339_micro("2026-11-25T10:00:00.Z"));
+  // The second-precision parser still drops the fraction.
+  CAF_CHECK(parse_rfc3339("2026-11-25T10:00:00.123456Z") == at(2026, 11, 25, 10, 0, 0));
+}

@@ -77,6 +77,14 @@ struct kind<model::service_account> {
   static auto decode(std::string_view text) { return model::decode_service_account(text); }
 };
 
+template <>
+struct kind<model::lease> {
+  static constexpr std::string_view name = "Lease";
+  static inline const dc::resource_id id{"coordination.k8s.io", "v1", "leases"};
+  static constexpr bool status_subresource = false;
+  static auto decode(std::string_view text) { return model::decode_lease(text); }
+};
+
 template <class T>
 dc::resource_def definition() {
   return {kind<T>::id, std::string{kind<T>::name}, true, kind<T>::status_subresource, {}};
@@ -115,6 +123,8 @@ inline dc::status_causes decodes_as_kind(const dc::resource_def& def, const json
     return decode_errors<model::event>(updated);
   if (def.id == kind<model::service_account>::id)
     return decode_errors<model::service_account>(updated);
+  if (def.id == kind<model::lease>::id)
+    return decode_errors<model::lease>(updated);
   return {};
 }
 
