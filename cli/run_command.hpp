@@ -37,6 +37,13 @@ struct run_options {
   // The configuration's sources (issue 7, cli/run_config.hpp): run_operator resolves the
   // settings above from the defaults < the --config file < BAORESTORE_* environment < the
   // flags named in `given` (by their setting's path: "qps", "watchedNamespaces", ...).
+  /// Leader election (a coordination.k8s.io/v1 Lease): only the leader runs the controller.
+  bool leader_election = false;
+  std::string lease_name = "baorestore-leader";
+  std::string lease_namespace;           // empty: the in-cluster namespace, else "default"
+  std::chrono::milliseconds lease_duration{15'000};
+  std::chrono::milliseconds renew_deadline{10'000};
+  std::chrono::milliseconds retry_period{2'000};
   std::string config_file;               // --config; empty: none
   bool print_config = false;             // --print-config: print the result as YAML, exit 0
   std::set<std::string> given;           // flags given explicitly on the command line
@@ -53,7 +60,12 @@ struct operator_actors;
 /// restore controller. Throws std::runtime_error when the TLS material is unusable.
 std::shared_ptr<operator_actors> start_operator(caf::actor_system& sys,
                                                 gateway::connection_config connection,
-                                                const run_options& opts, std::ostream& err);
+                                                const run_options& opts, std::ostream& err,
+                                                bool with_controller = true);
+
+/// Starts the restore controller of an operator started without it (a new leader).
+void start_controller(caf::actor_system& sys, operator_actors& ops, const run_options& opts,
+                      std::ostream& err);
 
 /// The lock registry of a started operator (in-process lock clients use it).
 cluster_lock::lock_registry_actor lock_registry_of(const operator_actors& ops);

@@ -85,6 +85,12 @@ run_options to_run_options(const config::operator_config& cfg, const run_options
   opts.job_poll_ceiling = duration<double>(cfg.job_poll_ceiling).count();
   opts.quiet = flags.quiet;
   // "[::1]:8080" as the ops server's parser wants it: "::1:8080" (HOST is up to the last ':').
+  opts.leader_election = cfg.leader_election.enabled;
+  opts.lease_name = cfg.leader_election.lease_name;
+  opts.lease_namespace = cfg.leader_election.lease_namespace;
+  opts.lease_duration = duration_cast<milliseconds>(cfg.leader_election.lease_duration);
+  opts.renew_deadline = duration_cast<milliseconds>(cfg.leader_election.renew_deadline);
+  opts.retry_period = duration_cast<milliseconds>(cfg.leader_election.retry_period);
   opts.metrics_address = cfg.metrics_address;
   if (opts.metrics_address.size() > 1 && opts.metrics_address.front() == '[') {
     auto close = opts.metrics_address.find(']');
@@ -102,7 +108,7 @@ std::vector<std::string> unimplemented_settings(const config::operator_config& c
                     || path == "jobPollInitial" || path == "jobPollCeiling"
                     || path == "lockWaitDeadline" || path == "validationDeadline"
                     || path == "executorImage" || path == "kubeconfig"
-                    || path == "metricsAddress";
+                    || path == "metricsAddress" || path.rfind("leaderElection.", 0) == 0;
     if (!honoured)
       out.push_back(path);
   }

@@ -24,11 +24,23 @@ net::response handle_ops(const ops_sources& sources, const net::request& req) {
   if (path == "/healthz")
     return text(200, "ok\n");
   auto restores = sources.restores ? sources.restores->snapshot() : restore::restore_stats_snapshot{};
-  if (path == "/readyz")
+  auto lead = sources.leadership ? static_cast<leadership>(sources.leadership->load())
+                                 : leadership::leader;
+  if (path == "/readyz") {
+    if (lead == leadership::unknown)
+      return text(503, "leadership is not known yet\n");
+    if (lead == leadership::follower)
+      return text(200, "ok\n");
     return restores.synced ? text(200, "ok\n") : text(503, "the restore watch has not synced\n");
+  }
   if (path == "/metrics") {
     auto gw = sources.gateway ? sources.gateway->snapshot() : gateway::counters_snapshot{};
-    return text(200, exposition(gw, restores), "text/plain; version=0.0.4; charset=utf-8");
+    auto body = exposition(gw, restores);
+    if (sources.leadership)
+      body += "# HELP baorestore_leader 1 while this replica leads (leader election)\n"
+              "# TYPE baorestore_leader gauge\nbaorestore_leader "
+              + std::string{lead == leadership::leader ? "1" : "0"} + "\n";
+    return text(200, body, "text/plain; version=0.0.4; charset=utf-8");
   }
   return text(404, "not found\n");
 }

@@ -1,8 +1,10 @@
 #pragma once
 // The operator's own HTTP endpoints on net::http_server: /metrics (exposition.hpp),
-// /healthz (the process serves), /readyz (the restore watch has synced). Plain values in
+// /healthz (the process serves), /readyz (the restore watch has synced; with leader
+// election: leadership is known, and a leader's watch has synced). Plain values in
 // and out (net/http_message.hpp): tested without sockets.
 
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -12,9 +14,15 @@
 
 namespace baorestore::metrics {
 
+/// Leadership as /readyz and /metrics see it, when leader election is on.
+enum class leadership : int { unknown = -1, follower = 0, leader = 1 };
+
 struct ops_sources {
   std::shared_ptr<gateway::gateway_counters> gateway;
   std::shared_ptr<restore::restore_stats> restores;
+  /// Null without leader election. A follower is ready (it waits, healthy); a leader once
+  /// the restore watch has synced; nobody before leadership is known.
+  std::shared_ptr<std::atomic<int>> leadership;
 };
 
 net::response handle_ops(const ops_sources& sources, const net::request& req);

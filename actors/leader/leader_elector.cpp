@@ -30,6 +30,7 @@ struct elector_state {
   caf::actor_clock::time_point started_at;
   model::micro_timestamp wall_at_start;
   bool leading = false;
+  bool reported = false; // leadership told at least once (a follower's first round tells)
   bool busy = false;     // a round (read, then maybe a write) is in flight
   bool stopping = false; // an exit arrived: releasing, then quitting
   /// The Lease as last read or written by us: the resourceVersion of the next update.
@@ -54,9 +55,10 @@ caf::timespan request_timeout(self_ptr self) {
 
 void set_leading(self_ptr self, bool leading) {
   auto& st = self->state;
-  if (st.leading == leading)
+  if (st.leading == leading && st.reported)
     return;
   st.leading = leading;
+  st.reported = true;
   if (st.config.subscriber)
     caf::anon_send(st.config.subscriber, leadership_changed{leading});
   if (st.config.on_change)
@@ -107,6 +109,7 @@ void act(self_ptr self, std::optional<model::lease> current) {
     case election_action::follow:
       st.observed = std::move(current);
       st.busy = false;
+      set_leading(self, false); // tells once that this replica follows (readiness)
       return;
     case election_action::create: {
       model::lease l;

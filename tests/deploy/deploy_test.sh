@@ -193,7 +193,7 @@ run crb k get clusterrolebinding baorestore \
   -o 'jsonpath={.roleRef.kind}/{.roleRef.name} {.subjects[0].kind}/{.subjects[0].namespace}/{.subjects[0].name}'
 expect crb '^ClusterRole/baorestore ServiceAccount/baorestore-system/baorestore$'
 
-# The Deployment: one replica with Recreate (no leader election yet), in-cluster
+# The Deployment: two replicas with a rolling update (leader election), in-cluster
 # configuration, and the pod's security settings.
 d='{.spec.replicas} {.spec.strategy.type} {.spec.template.spec.serviceAccountName}'
 d+=' {.spec.template.spec.automountServiceAccountToken}'
@@ -203,7 +203,7 @@ d+=' {.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem}'
 d+=' {.spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation}'
 d+=' {.spec.template.spec.containers[0].securityContext.capabilities.drop}'
 run deploy_sec k -n baorestore-system get deployment baorestore -o "jsonpath=$d"
-expect deploy_sec '^1 Recreate baorestore true true RuntimeDefault true false \["ALL"\]$'
+expect deploy_sec '^2 RollingUpdate baorestore true true RuntimeDefault true false \["ALL"\]$'
 run deploy_res k -n baorestore-system get deployment baorestore \
   -o 'jsonpath={.spec.template.spec.containers[0].resources.requests.memory} {.spec.template.spec.containers[0].resources.limits.memory}'
 expect deploy_res '^[0-9]+[MG]i [0-9]+[MG]i$'

@@ -30,6 +30,7 @@ const m::micro_timestamp wall0{seconds{1'800'000'000}};
 
 /// What one elector told its callback, with the (wall) time it did.
 struct candidate_log {
+  int reports = 0; // every report, the first follower one included
   bool leading = false;
   std::vector<std::pair<bool, m::micro_timestamp>> changes;
 };
@@ -66,6 +67,10 @@ struct fixture : test_coordinator_fixture<> {
     auto log = std::make_shared<candidate_log>();
     logs[id] = log;
     cfg.on_change = [this, log](bool leading) {
+      ++log->reports;
+      // A follower's first round tells it follows (for readiness): not a change.
+      if (leading == log->leading)
+        return;
       log->leading = leading;
       log->changes.emplace_back(leading, wall_now());
     };
@@ -197,6 +202,8 @@ CAF_TEST(two electors have exactly one leader) {
   CAF_CHECK(logs.at("b")->changes.empty());
   CAF_CHECK_EQUAL(logs.at("a")->changes.size(), 1u);
   CAF_CHECK(!ask_is_leader(electors.at("b")));
+  // The follower said once that it follows (readiness knows), and not at every round.
+  CAF_CHECK_EQUAL(logs.at("b")->reports, 1);
 }
 
 CAF_TEST(a creation race leaves one leader) {
