@@ -111,7 +111,7 @@ perTenantRunningLimit: 2
 EOF
 run --config "$work/later.yaml" --kubeconfig /nonexistent
 expect_rc 2
-expect_err "run: not yet implemented, ignored: perTenantRunningLimit, leaderElection.enabled, logLevel"
+expect_err "run: not yet implemented, ignored: perTenantRunningLimit, logLevel"
 run --config "$srcdir/config/baorestore.yaml" --kubeconfig /nonexistent
 expect_rc 2
 if grep -q "not yet implemented" "$work/err"; then fail "defaults reported as ignored"; fi
