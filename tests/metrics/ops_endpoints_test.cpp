@@ -40,7 +40,7 @@ bool has_line(const std::string& text, const std::string& line) {
 
 struct fixture {
   metrics::ops_sources sources{std::make_shared<gateway::gateway_counters>(),
-                               std::make_shared<restore::restore_stats>()};
+                               std::make_shared<restore::restore_stats>(), nullptr};
 };
 
 } // namespace
@@ -92,6 +92,25 @@ CAF_TEST(gateway counters appear with their labels) {
   CAF_CHECK(has_line(text, R"(baorestore_gateway_retries_total{resource="jobs",verb="get"} 1)"));
   CAF_CHECK(has_line(text, R"(baorestore_gateway_queue_depth{tenant="tenant-a"} 4)"));
   CAF_CHECK(has_line(text, R"(baorestore_gateway_request_duration_seconds_bucket{resource="jobs",verb="get",le="0.025"} 1)"));
+}
+
+CAF_TEST(with leader election readiness needs leadership known and a leader synced) {
+  sources.leadership = std::make_shared<std::atomic<int>>(-1);
+  auto unknown = get(sources, "/readyz");
+  CAF_CHECK_EQUAL(unknown.status, 503);
+  sources.leadership->store(0); // a follower waits, healthy
+  auto follower = get(sources, "/readyz");
+  CAF_CHECK_EQUAL(follower.status, 200);
+  auto text = "\n" + get(sources, "/metrics").body;
+  CAF_CHECK(has_line(text, "baorestore_leader 0"));
+  sources.leadership->store(1); // a leader is ready once its watch synced
+  auto leader = get(sources, "/readyz");
+  CAF_CHECK_EQUAL(leader.status, 503);
+  sources.restores->resync({});
+  auto synced = get(sources, "/readyz");
+  CAF_CHECK_EQUAL(synced.status, 200);
+  text = "\n" + get(sources, "/metrics").body;
+  CAF_CHECK(has_line(text, "baorestore_leader 1"));
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
