@@ -11,7 +11,7 @@
 
 #include "actors/api_gateway/api_errc.hpp"
 #include "actors/api_gateway/detail/http_gateway_state.hpp"
-#include "actors/api_gateway/http_kinds.hpp"
+#include "actors/api_gateway/api_kinds.hpp"
 #include "actors/api_gateway/patch_precondition.hpp"
 
 namespace baorestore::gateway {
@@ -52,7 +52,7 @@ caf::typed_response_promise<T> submit_for(self_ptr self, pending p) {
   auto rp = self->make_response_promise<T>();
   auto opts = reply_options(self);
   p.on_ok = [rp, opts](net::client_response& r) mutable {
-    deliver(rp, from_decoded<T>(http_kind<T>::decode(r.body, opts), http_kind<T>::name));
+    deliver(rp, from_decoded<T>(api_kind<T>::decode(r.body, opts), api_kind<T>::name));
   };
   p.on_error = [rp](caf::error e) mutable { rp.deliver(std::move(e)); };
   submit(self, std::move(p));
@@ -61,7 +61,7 @@ caf::typed_response_promise<T> submit_for(self_ptr self, pending p) {
 
 template <class T>
 caf::typed_response_promise<T> do_get(self_ptr self, const get_request<T>& req) {
-  const auto& k = http_kind<T>::path;
+  const auto& k = api_kind<T>::path;
   auto p = make_pending(self, http_verb::get, k.plural, req.ref.namespace_, req.prio);
   p.method = "GET";
   p.target = object_path(k, req.ref.namespace_, req.ref.name);
@@ -73,7 +73,7 @@ template <class T>
 void list_pages(self_ptr self, list_request<T> req, std::string continue_token,
                 std::shared_ptr<model::object_list<T>> acc,
                 std::function<void(caf::expected<model::object_list<T>>)> done) {
-  const auto& k = http_kind<T>::path;
+  const auto& k = api_kind<T>::path;
   auto p = make_pending(self, http_verb::list, k.plural, req.namespace_, req.prio);
   list_query q;
   q.label_selector = req.label_selector;
@@ -83,7 +83,7 @@ void list_pages(self_ptr self, list_request<T> req, std::string continue_token,
   p.target = with_query(collection_path(k, req.namespace_), q);
   auto opts = reply_options(self);
   p.on_ok = [self, req, acc, done, opts](net::client_response& r) mutable {
-    auto page = from_decoded<model::object_list<T>>(http_kind<T>::decode_list(r.body, opts),
+    auto page = from_decoded<model::object_list<T>>(api_kind<T>::decode_list(r.body, opts),
                                                     "list");
     if (!page)
       return done(std::move(page.error()));
@@ -109,7 +109,7 @@ caf::typed_response_promise<model::object_list<T>> do_list(self_ptr self,
 
 template <class T>
 caf::typed_response_promise<T> do_create(self_ptr self, const create_request<T>& req) {
-  const auto& k = http_kind<T>::path;
+  const auto& k = api_kind<T>::path;
   const auto& ns = req.object.metadata.namespace_;
   auto p = make_pending(self, http_verb::create, k.plural, ns, req.prio);
   p.method = "POST";
@@ -122,7 +122,7 @@ caf::typed_response_promise<T> do_create(self_ptr self, const create_request<T>&
 /// PUT of the whole object; its resourceVersion, when set, is the server's precondition.
 template <class T>
 caf::typed_response_promise<T> do_update(self_ptr self, const update_request<T>& req) {
-  const auto& k = http_kind<T>::path;
+  const auto& k = api_kind<T>::path;
   const auto& meta = req.object.metadata;
   auto p = make_pending(self, http_verb::update, k.plural, meta.namespace_, req.prio);
   p.method = "PUT";
@@ -135,7 +135,7 @@ caf::typed_response_promise<T> do_update(self_ptr self, const update_request<T>&
 template <class T>
 caf::typed_response_promise<T> do_patch(self_ptr self, const patch_request<T>& req,
                                         bool status) {
-  const auto& k = http_kind<T>::path;
+  const auto& k = api_kind<T>::path;
   auto patch = parse_patch(req.merge_patch, req.resource_version);
   if (!patch.ok) {
     auto rp = self->make_response_promise<T>();
@@ -170,7 +170,7 @@ std::string delete_options(const delete_request<model::job>& req) {
 
 caf::typed_response_promise<deleted> do_delete(self_ptr self,
                                                const delete_request<model::job>& req) {
-  const auto& k = http_kind<model::job>::path;
+  const auto& k = api_kind<model::job>::path;
   auto p = make_pending(self, http_verb::delete_, k.plural, req.ref.namespace_, req.prio);
   p.method = "DELETE";
   p.target = object_path(k, req.ref.namespace_, req.ref.name);
@@ -187,7 +187,7 @@ caf::typed_response_promise<deleted> do_delete(self_ptr self,
 template <class T>
 std::uint64_t do_watch(self_ptr self, const watch_request<T>& req) {
   watch_state w;
-  w.collection = collection_path(http_kind<T>::path, req.namespace_);
+  w.collection = collection_path(api_kind<T>::path, req.namespace_);
   w.tenant = req.namespace_;
   w.label_selector = req.label_selector;
   w.subscriber = req.subscriber;
@@ -209,7 +209,7 @@ std::uint64_t do_watch(self_ptr self, const watch_request<T>& req) {
                   });
   };
   w.forward = [self, opts](watch_state& ws, std::uint64_t id, watch_line& line) {
-    auto d = http_kind<T>::decode(line.object_json, opts);
+    auto d = api_kind<T>::decode(line.object_json, opts);
     if (!d)
       return false;
     ws.resource_version = d.value->metadata.resource_version;

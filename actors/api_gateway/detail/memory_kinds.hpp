@@ -14,6 +14,7 @@
 #include "caf/expected.hpp"
 
 #include "actors/api_gateway/api_gateway.hpp"
+#include "actors/api_gateway/api_kinds.hpp"
 #include "actors/api_gateway/patch_precondition.hpp"
 #include "devcluster/metadata.hpp"
 #include "devcluster/object_store.hpp"
@@ -26,63 +27,11 @@ namespace json = boost::json;
 
 // -- the kinds the store serves ------------------------------------------------------------
 
+/// A kind of the shared table, with the object store's id derived from its API path.
 template <class T>
-struct kind;
-
-template <>
-struct kind<model::openbao_cluster> {
-  static constexpr std::string_view name = "OpenBaoCluster";
-  static inline const dc::resource_id id{"openbao.org", "v1alpha1", "openbaoclusters"};
-  static constexpr bool status_subresource = true;
-  static auto decode(std::string_view text) { return model::decode_openbao_cluster(text); }
-};
-
-template <>
-struct kind<model::openbao_restore> {
-  static constexpr std::string_view name = "OpenBaoRestore";
-  static inline const dc::resource_id id{"openbao.org", "v1alpha1", "openbaorestores"};
-  static constexpr bool status_subresource = true;
-  static auto decode(std::string_view text) { return model::decode_openbao_restore(text); }
-};
-
-template <>
-struct kind<model::job> {
-  static constexpr std::string_view name = "Job";
-  static inline const dc::resource_id id{"batch", "v1", "jobs"};
-  static constexpr bool status_subresource = true;
-  static auto decode(std::string_view text) { return model::decode_job(text); }
-};
-
-template <>
-struct kind<model::secret> {
-  static constexpr std::string_view name = "Secret";
-  static inline const dc::resource_id id{"", "v1", "secrets"};
-  static constexpr bool status_subresource = false;
-  static auto decode(std::string_view text) { return model::decode_secret(text); }
-};
-
-template <>
-struct kind<model::event> {
-  static constexpr std::string_view name = "Event";
-  static inline const dc::resource_id id{"", "v1", "events"};
-  static constexpr bool status_subresource = false;
-  static auto decode(std::string_view text) { return model::decode_event(text); }
-};
-
-template <>
-struct kind<model::service_account> {
-  static constexpr std::string_view name = "ServiceAccount";
-  static inline const dc::resource_id id{"", "v1", "serviceaccounts"};
-  static constexpr bool status_subresource = false;
-  static auto decode(std::string_view text) { return model::decode_service_account(text); }
-};
-
-template <>
-struct kind<model::lease> {
-  static constexpr std::string_view name = "Lease";
-  static inline const dc::resource_id id{"coordination.k8s.io", "v1", "leases"};
-  static constexpr bool status_subresource = false;
-  static auto decode(std::string_view text) { return model::decode_lease(text); }
+struct kind : api_kind<T> {
+  static inline const dc::resource_id id{api_kind<T>::path.group, api_kind<T>::path.version,
+                                         api_kind<T>::path.plural};
 };
 
 template <class T>
