@@ -4,6 +4,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <thread>
 
 #include <pthread.h>
@@ -14,6 +15,7 @@
 #include "actors/cluster_lock/lock_client.hpp"
 #include "cli/dev_cluster.hpp"
 #include "cli/dev_demo.hpp"
+#include "cli/dev_lock_service.hpp"
 #include "cli/devcluster_command.hpp"
 #include "cli/exit_code.hpp"
 #include "cli/run_command.hpp"
@@ -29,7 +31,12 @@ using namespace std::chrono_literals;
 std::vector<std::string> apply_samples(dev_cluster& c, const std::string& dir) {
   std::vector<std::string> problems;
   std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::directory_iterator(dir))
+  std::error_code ec;
+  std::filesystem::directory_iterator entries{dir, ec};
+  if (ec) // a relative default run from another directory, or a typo: say so, apply nothing
+    return {dir + ": cannot read the samples directory: " + ec.message() +
+            " (run from the repository root, or pass --samples DIR)"};
+  for (const auto& e : entries)
     if (e.path().extension() == ".yaml" || e.path().extension() == ".yml")
       files.push_back(e.path());
   std::sort(files.begin(), files.end());
@@ -135,7 +142,25 @@ int run_dev(const dev_options& opts, std::ostream& out, std::ostream& err) {
   ropts.job_poll_initial = 0.5;
   ropts.job_poll_ceiling = 2;
   ropts.lock_wait = std::chrono::seconds{5};
+  // The lock service with a generated pair and demo token; not in --demo, whose output and
+  // timing stay as they are.
+  std::optional<dev_lock_files> lock_files;
+  if (!opts.demo) {
+    try {
+      lock_files = write_dev_lock_files();
+    } catch (const std::exception& e) {
+      err << "dev: lock service not served: " << e.what() << "\n";
+    }
+  }
+  if (lock_files) {
+    ropts.lock_service.address = "127.0.0.1:0";
+    ropts.lock_service.cert_file = lock_files->cert_file;
+    ropts.lock_service.key_file = lock_files->key_file;
+    ropts.lock_service.tokens_file = lock_files->tokens_file;
+  }
   auto ops = start_operator(sys, conn, ropts, err);
+  if (lock_files)
+    print_lock_service_howto(out, *lock_files, lock_service_port(*ops));
   int code = exit_ok;
   if (opts.demo) {
     cluster_lock::lock_client locks{sys, lock_registry_of(*ops)};
@@ -154,6 +179,8 @@ int run_dev(const dev_options& opts, std::ostream& out, std::ostream& err) {
     out << "dev: stopping" << std::endl;
   }
   stop_operator(*ops);
+  if (lock_files)
+    remove_dev_lock_files(*lock_files);
   return code;
 }
 

@@ -13,6 +13,7 @@
 #include "cli/dev_command.hpp"
 #include "cli/devcluster_command.hpp"
 #include "cli/exit_code.hpp"
+#include "cli/lock_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/validate_command.hpp"
 
@@ -96,10 +97,15 @@ void add_run_command(CLI::App& app, int& exit_code) {
             ->capture_default_str(),
           "jobPollCeiling");
   cmd->add_flag("--quiet", opts->quiet, "No line per restore step on stderr");
+  auto log_format = std::make_shared<std::string>("json");
+  cmd->add_option("--log-format", *log_format, "Log lines on stderr: json or text")
+    ->check(CLI::IsMember({"json", "text"}))
+    ->capture_default_str();
   setting(cmd->add_option("--metrics-address", opts->metrics_address,
                           "HOST:PORT for /metrics, /healthz and /readyz (port 0: any free one)"),
           "metricsAddress");
-  cmd->callback([opts, settings, &exit_code] {
+  cmd->callback([opts, settings, log_format, &exit_code] {
+    opts->log_format = baorestore::log::parse_format(*log_format).value_or(opts->log_format);
     for (const auto& [option, path] : settings)
       if (option->count() > 0)
         opts->given.insert(path);
@@ -127,6 +133,68 @@ void add_dev_command(CLI::App& app, int& exit_code) {
   cmd->callback([opts, &exit_code] { exit_code = run_dev(*opts, std::cout, std::cerr); });
 }
 
+// `baorestore lock acquire|release|renew|show|run` (issue 8): client of the lock service.
+void add_lock_command(CLI::App& app, int& exit_code) {
+  auto* lock_cmd = app.add_subcommand(
+    "lock", "Take, renew, release or show a cluster's operation lock through the lock service");
+  lock_cmd->require_subcommand(1);
+  auto opts = std::make_shared<lock_options>();
+  // The connection flags, on each verb so they may follow it (`lock show --server ...`).
+  auto add_common = [opts](CLI::App* cmd) {
+    cmd->add_option("--server", opts->server, "Lock service URL, https://HOST[:PORT]")
+      ->envname("BAORESTORE_LOCK_SERVER");
+    cmd->add_option("--token-file", opts->token_file,
+                    "File holding the bearer token (else BAORESTORE_LOCK_TOKEN holds it)")
+      ->envname("BAORESTORE_LOCK_TOKEN_FILE");
+    cmd->add_option("--ca-file", opts->ca_file,
+                    "PEM CA certificate(s) to trust (default: the system's trust store)");
+    cmd->add_option("--cluster", opts->cluster, "The cluster, NAMESPACE/NAME")->required();
+    cmd->add_option("--timeout", opts->timeout, "Seconds each request may take (30, 30s, 1m)")
+      ->capture_default_str();
+  };
+  auto add_holder = [opts](CLI::App* cmd, bool with_operation) {
+    if (with_operation)
+      cmd->add_option("--operation", opts->operation, "Backup or Upgrade")
+        ->check(CLI::IsMember({"Backup", "Upgrade"}));
+    cmd->add_option("--holder", opts->holder, "Who holds the lock (e.g. openbaocluster/backup)");
+  };
+  auto add_acquire_flags = [opts](CLI::App* cmd) {
+    cmd->add_option("--message", opts->message, "Why the lock is held (shown to others)");
+    cmd->add_option("--wait", opts->wait, "How long the service may queue the request (30s, 2m)")
+      ->capture_default_str();
+  };
+  struct verb_def {
+    const char* name;
+    const char* help;
+    lock::verb verb;
+  };
+  for (auto [name, help, v] : {
+         verb_def{"show", "Print the cluster's lock (JSON on stdout)", lock::verb::show},
+         verb_def{"acquire", "Take the lock (exit 3 when busy)", lock::verb::acquire},
+         verb_def{"release", "Give the lock back (exit 3 when not the holder)", lock::verb::release},
+         verb_def{"renew", "Renew a held lock (exit 3 when not the holder)", lock::verb::renew}}) {
+    auto* cmd = lock_cmd->add_subcommand(name, help);
+    add_common(cmd);
+    if (v != lock::verb::show)
+      add_holder(cmd, v != lock::verb::renew);
+    if (v == lock::verb::acquire)
+      add_acquire_flags(cmd);
+    cmd->callback([opts, v, &exit_code] { exit_code = run_lock(v, *opts, std::cout, std::cerr); });
+  }
+  auto* run = lock_cmd->add_subcommand(
+    "run", "Acquire, run COMMAND (given after --) while renewing, release; exit with its code");
+  add_common(run);
+  add_holder(run, true);
+  add_acquire_flags(run);
+  run->add_option("--renew-every", opts->renew_every, "Renew period while the command runs (0: never)")
+    ->capture_default_str();
+  run->add_option("--kill-after", opts->kill_after,
+                  "After forwarding SIGTERM/SIGINT, how long the command may take before SIGKILL")
+    ->capture_default_str();
+  run->add_option("command", opts->command, "The command and its arguments, after --")->required();
+  run->callback([opts, &exit_code] { exit_code = run_lock_run(*opts, std::cout, std::cerr); });
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -138,6 +206,7 @@ int main(int argc, char** argv) {
   add_devcluster_command(app, exit_code);
   add_run_command(app, exit_code);
   add_dev_command(app, exit_code);
+  add_lock_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

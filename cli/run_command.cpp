@@ -1,5 +1,6 @@
 #include "cli/run_command.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <memory>
@@ -24,6 +25,8 @@
 #include "cli/devcluster_command.hpp"
 #include "cli/exit_code.hpp"
 #include "cli/run_config.hpp"
+#include "cli/run_shutdown.hpp"
+#include "lock_service/lock_server.hpp"
 #include "metrics/ops_endpoints.hpp"
 #include "net/http_server.hpp"
 #include "s3/snapshot_probe.hpp"
@@ -52,10 +55,11 @@ restore::restore_request_config restore_settings(const run_options& opts,
   rc.job_polls.ceiling = duration_cast<nanoseconds>(duration<double>(opts.job_poll_ceiling));
   rc.probe = std::make_shared<s3::snapshot_probe>();
   if (!opts.quiet) {
-    auto mtx = std::make_shared<std::mutex>();
-    rc.log = [&err, mtx](const std::string& line) {
-      std::lock_guard guard{*mtx};
-      err << "restore " << line << std::endl;
+    log::logger lg{err, opts.log_level, opts.log_format};
+    rc.log = [lg](const restore::log_entry& e) {
+      auto level = e.level == restore::log_entry::severity::warn ? log::level::warn
+                                                                  : log::level::info;
+      lg.write(level, e.msg, {{"namespace", e.namespace_}, {"name", e.name}, {"phase", e.phase}});
     };
   }
   return rc;
@@ -76,7 +80,9 @@ struct operator_actors {
   std::shared_ptr<s3::snapshot_probe> probe;
   metrics::ops_sources sources;
   std::unique_ptr<net::http_server> ops_server; // /metrics, /healthz, /readyz
+  std::unique_ptr<net::http_server> health_server; // /healthz, /readyz (healthAddress)
   leader::leader_elector_actor elector;         // with leader election only
+  std::unique_ptr<lock_service::lock_server> lock_server; // with the controller only
   caf::actor_system* sys = nullptr;
 };
 
@@ -85,22 +91,77 @@ namespace {
 /// Serves the operator's own endpoints when an address is configured; throws when it
 /// cannot bind.
 std::unique_ptr<net::http_server> serve_ops(const std::string& address,
-                                            const metrics::ops_sources& sources) {
+                                            const metrics::ops_sources& sources,
+                                            const log::logger& lg, bool health_only = false) {
   if (address.empty())
     return nullptr;
   auto listen = parse_listen(address);
   if (!listen)
-    throw std::runtime_error("--metrics-address wants HOST:PORT, got \"" + address + "\"");
+    throw std::runtime_error(std::string{health_only ? "healthAddress" : "--metrics-address"}
+                             + " wants HOST:PORT, got \"" + address + "\"");
   net::server_options o;
   o.address = listen->first;
   o.port = listen->second;
-  auto server = std::make_unique<net::http_server>(
-    o, [sources](const net::request& r) { return metrics::handle_ops(sources, r); });
+  o.log = [lg](const std::string& line) { lg.warn("http: " + line); };
+  auto server = std::make_unique<net::http_server>(o, [sources, health_only](const net::request& r) {
+    return health_only ? metrics::handle_health(sources, r) : metrics::handle_ops(sources, r);
+  });
   server->start();
   return server;
 }
 
+/// The lock service (issue 8) when an address is configured; throws when its files do not
+/// load or it cannot bind. Each decision is one log record, with the token's name only.
+std::unique_ptr<lock_service::lock_server>
+serve_lock_service(caf::actor_system& sys, cluster_lock::lock_registry_actor locks,
+                   const lock_service_run_options& o, const log::logger& lg) {
+  if (o.address.empty())
+    return nullptr;
+  auto listen = parse_listen(o.address);
+  if (!listen)
+    throw std::runtime_error("lockService.address wants HOST:PORT, got \"" + o.address + "\"");
+  lock_service::lock_server_options lo;
+  lo.address = listen->first;
+  lo.port = listen->second;
+  lo.cert_file = o.cert_file;
+  lo.key_file = o.key_file;
+  lo.tokens_file = o.tokens_file;
+  lo.service.max_body_bytes = o.max_body_bytes;
+  lo.service.requests_per_second = o.requests_per_second;
+  lo.service.burst = o.burst;
+  lo.service.max_waits_per_token = o.max_waits_per_token;
+  lo.service.max_wait_seconds = o.max_wait_seconds;
+  lo.hold_timeout = o.hold_timeout;
+  // Decisions come from the HTTP thread and the actor system's; the logger writes whole
+  // lines. The token's name is logged as "client": the token itself never reaches here.
+  lo.service.on_decision = [lg](const lock_service::decision& d) {
+    auto status = std::to_string(d.status);
+    auto denied = d.status == 401 || d.status == 403 || d.status == 429 || d.status >= 500;
+    lg.write(denied ? log::level::warn : log::level::info, "lock service: " + d.outcome,
+             {{"client", d.token_name.empty() ? "-" : d.token_name},
+              {"cluster", d.cluster},
+              {"call", d.call},
+              {"operation", d.operation},
+              {"holder", d.holder},
+              {"outcome", d.outcome},
+              {"status", status}});
+  };
+  lo.log = [lg](const std::string& text) { lg.info("lock service: " + text); };
+  return std::make_unique<lock_service::lock_server>(sys, std::move(locks), std::move(lo));
+}
+
+/// "run: lock service on https://HOST:PORT" once it serves (tests read the port from it).
+void print_lock_service(std::ostream& out, const operator_actors& ops, const run_options& opts) {
+  if (auto port = lock_service_port(ops))
+    out << "run: lock service on https://" << parse_listen(opts.lock_service.address)->first
+        << ":" << port << std::endl;
+}
+
 } // namespace
+
+std::uint16_t lock_service_port(const operator_actors& ops) {
+  return ops.lock_server ? ops.lock_server->port() : 0;
+}
 
 std::uint16_t ops_port(const operator_actors& ops) {
   return ops.ops_server ? ops.ops_server->port() : 0;
@@ -118,15 +179,26 @@ std::shared_ptr<operator_actors> start_operator(caf::actor_system& sys,
   gc.burst = opts.burst;
   ops->sources.gateway = gc.counters = std::make_shared<gateway::gateway_counters>();
   ops->sources.restores = std::make_shared<restore::restore_stats>();
+  ops->sources.locks = std::make_shared<cluster_lock::lock_counters>();
+  ops->sources.restarts = std::make_shared<supervision::restart_counters>();
   if (opts.leader_election)
     ops->sources.leadership = std::make_shared<std::atomic<int>>(-1);
-  ops->ops_server = serve_ops(opts.metrics_address, ops->sources);
+  log::logger lg{err, opts.log_level, opts.log_format};
+  ops->ops_server = serve_ops(opts.metrics_address, ops->sources, lg);
+  ops->health_server = serve_ops(opts.health_address, ops->sources, lg, true);
   ops->gateway = gateway::spawn_http_gateway(sys, gc);
   cluster_lock::lock_config lc;
   lc.gateway = ops->gateway;
+  lc.counters = ops->sources.locks;
   ops->locks = cluster_lock::spawn_lock_registry(sys, lc);
-  if (with_controller)
-    start_controller(sys, *ops, opts, err);
+  if (with_controller) {
+    try {
+      start_controller(sys, *ops, opts, err);
+    } catch (...) {
+      stop_operator(*ops); // else the actor system would wait for the gateway forever
+      throw;
+    }
+  }
   return ops;
 }
 
@@ -135,12 +207,21 @@ void start_controller(caf::actor_system& sys, operator_actors& ops, const run_op
   auto* self = &ops;
   restore::controller_config cc;
   cc.namespaces = opts.namespaces;
+  cc.per_tenant_running_limit
+    = static_cast<std::size_t>(std::max<std::int64_t>(0, opts.per_tenant_running_limit));
   cc.stats = self->sources.restores;
+  cc.restarts.intensity = opts.supervisor_intensity;
+  cc.restarts.period = opts.supervisor_period;
+  cc.restart_counts = self->sources.restarts;
   cc.restores = restore_settings(opts, err);
   cc.restores.gateway = self->gateway;
   cc.restores.locks = self->locks;
   self->probe = cc.restores.probe;
   self->controller = restore::spawn_restore_controller(sys, cc);
+  // The lock service forwards to this replica's registry: it serves where the controller
+  // runs (the leader), so that every lock decision is made by one process.
+  self->lock_server = serve_lock_service(sys, self->locks, opts.lock_service,
+                                        log::logger{err, opts.log_level, opts.log_format});
 }
 
 cluster_lock::lock_registry_actor lock_registry_of(const operator_actors& ops) {
@@ -148,6 +229,8 @@ cluster_lock::lock_registry_actor lock_registry_of(const operator_actors& ops) {
 }
 
 void stop_operator(operator_actors& ops) {
+  if (ops.lock_server)
+    ops.lock_server->stop(); // first: no lock request arrives for a registry that is going
   if (ops.elector) {
     // It releases the Lease through the gateway: wait for it (bounded) before the gateway
     // goes, so that a successor does not wait for the lease to expire.
@@ -164,6 +247,45 @@ void stop_operator(operator_actors& ops) {
     ops.probe->stop();
   if (ops.ops_server)
     ops.ops_server->stop();
+  if (ops.health_server)
+    ops.health_server->stop();
+}
+
+namespace {
+
+/// Stops `a` with user_shutdown and waits (bounded) until it is gone, so that nothing it was
+/// doing sends another request after this returns.
+void stop_and_wait(caf::actor_system& sys, const caf::actor& a, std::chrono::milliseconds bound) {
+  if (!a)
+    return;
+  caf::scoped_actor self{sys};
+  self->monitor(a);
+  self->send_exit(a, caf::exit_reason::user_shutdown);
+  self->receive([](const caf::down_msg&) {}, caf::after(bound) >> [] {});
+}
+
+} // namespace
+
+void drain_operator(operator_actors& ops, std::chrono::milliseconds grace,
+                    const log::logger& log) {
+  log.info("stopping: no new work is taken", {{"reason", "signal"}});
+  if (ops.lock_server)
+    ops.lock_server->stop(); // no lock request is taken either (waiting ones are dropped)
+  // The controller first: its supervisor and restore actors go with it, so no restore step
+  // starts after this. Then the elector (it releases the Lease through the gateway, which
+  // still runs) and the lock registry.
+  stop_and_wait(*ops.sys, ops.controller, std::chrono::seconds{2});
+  stop_and_wait(*ops.sys, caf::actor_cast<caf::actor>(ops.elector), std::chrono::seconds{3});
+  stop_and_wait(*ops.sys, caf::actor_cast<caf::actor>(ops.locks), std::chrono::seconds{1});
+  auto counters = ops.sources.gateway;
+  auto r = wait_for_drain([&] { return counters ? counters->pending() : 0; }, grace);
+  auto waited = std::to_string(r.waited.count()) + "ms";
+  if (r.left == 0)
+    log.info("drained", {{"waited", waited}});
+  else
+    log.warn("shutdown grace period over: stopping with API requests in flight",
+             {{"pending", std::to_string(r.left)}, {"waited", waited}});
+  stop_operator(ops);
 }
 
 namespace {
@@ -222,7 +344,14 @@ int lead_then_run(caf::actor_system& sys, operator_actors& ops, const run_option
         led = true;
         lock.unlock();
         out << "run: leading: the restore controller starts" << std::endl;
-        start_controller(sys, ops, opts, err);
+        try {
+          start_controller(sys, ops, opts, err);
+        } catch (const std::exception& e) {
+          err << "run: " << e.what() << std::endl;
+          code = exit_usage;
+          break;
+        }
+        print_lock_service(out, ops, opts);
         lock.lock();
       } else {
         out << "run: lost leadership: exiting so that a restart follows" << std::endl;
@@ -246,14 +375,17 @@ int run_operator(const run_options& requested, std::ostream& out, std::ostream& 
   if (auto* code = std::get_if<int>(&resolved))
     return *code;
   const auto& opts = std::get<run_options>(resolved);
+  // From here on, stderr carries log lines (JSON by default); stdout keeps the few plain
+  // "run: ..." lines that say where things are.
+  log::logger lg{err, opts.log_level, opts.log_format};
   auto loaded = load_connection(opts);
   if (auto* e = std::get_if<gateway::config_error>(&loaded)) {
-    err << "run: " << e->message << "\n";
+    lg.error(e->message, {{"reason", "unusable connection configuration"}});
     return exit_usage;
   }
   auto conn = std::get<gateway::connection_config>(std::move(loaded));
   for (const auto& w : conn.warnings)
-    err << "run: warning: " << w << "\n";
+    lg.warn(w);
   // Signals are taken by sigwait only: block them before any thread starts.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -271,7 +403,7 @@ int run_operator(const run_options& requested, std::ostream& out, std::ostream& 
   try {
     ops = start_operator(sys, std::move(conn), opts, err, !opts.leader_election);
   } catch (const std::exception& e) {
-    err << "run: " << e.what() << "\n";
+    lg.error(e.what(), {{"reason", "cannot start"}});
     return exit_usage;
   }
   out << "run: operator started against " << (server.tls ? "https://" : "http://")
@@ -281,12 +413,20 @@ int run_operator(const run_options& requested, std::ostream& out, std::ostream& 
   if (auto port = ops_port(*ops))
     out << "run: metrics and health on http://" << parse_listen(opts.metrics_address)->first
         << ":" << port << "/metrics /healthz /readyz" << std::endl;
+  print_lock_service(out, *ops, opts);
+  if (ops->health_server)
+    out << "run: health on http://" << parse_listen(opts.health_address)->first << ":"
+        << ops->health_server->port() << "/healthz /readyz" << std::endl;
+  lg.info("operator started", {{"server", server.host + ":" + std::to_string(server.port)}});
   int code = opts.leader_election
                ? lead_then_run(sys, *ops, opts, namespace_for_lease, stop_signals, out, err)
                : (out << "run: signal " << wait_for_stop_signal(stop_signals) << ", stopping"
                       << std::endl,
                   exit_ok);
-  stop_operator(*ops);
+  if (code == exit_ok)
+    drain_operator(*ops, opts.shutdown_grace, lg);
+  else
+    stop_operator(*ops);
   return code;
 }
 

@@ -17,8 +17,23 @@
 
 #include "actors/api_gateway/kube_config.hpp"
 #include "actors/cluster_lock/cluster_lock.hpp"
+#include "log/logger.hpp"
 
 namespace baorestore::cli {
+
+/// The lock service (issue 8, config lockService): HTTPS for backup and upgrade services.
+struct lock_service_run_options {
+  std::string address; // HOST:PORT (port 0: any free one); empty: not served
+  std::string cert_file;
+  std::string key_file;
+  std::string tokens_file;
+  std::size_t max_body_bytes = 16 * 1024;
+  double requests_per_second = 10;
+  double burst = 20;
+  std::size_t max_waits_per_token = 4;
+  std::int64_t max_wait_seconds = 300;
+  std::chrono::milliseconds hold_timeout{90'000}; // 0: holds never expire
+};
 
 struct run_options {
   std::string kubeconfig;                // empty: in-cluster configuration
@@ -32,8 +47,24 @@ struct run_options {
   double job_poll_initial = 1;           // seconds
   double job_poll_ceiling = 15;          // seconds
   bool quiet = false;                    // no per-step lines
+  /// Restores of one namespace holding a lock or a Job at once (perTenantRunningLimit);
+  /// 0: unlimited.
+  std::int64_t per_tenant_running_limit = 0;
+  /// The operator's log on stderr (issue 7): JSON lines by default, or text (--log-format);
+  /// records below log_level (logLevel) are dropped.
+  log::level log_level = log::level::info;
+  log::format log_format = log::format::json;
+  /// The restore actors' supervisor: more than `intensity` restarts within `period` escalate.
+  std::uint32_t supervisor_intensity = 5;
+  std::chrono::milliseconds supervisor_period{60'000};
+  /// On SIGTERM: how long API requests in flight may take to finish (shutdownGracePeriod).
+  std::chrono::milliseconds shutdown_grace{10'000};
   /// HOST:PORT of /metrics, /healthz and /readyz (port 0: any free one); empty: not served.
   std::string metrics_address;
+  /// HOST:PORT of /healthz and /readyz alone (healthAddress); empty: on metrics_address only.
+  std::string health_address;
+  /// Served with the restore controller, so by the leader only (lock_service_port()).
+  lock_service_run_options lock_service;
   // The configuration's sources (issue 7, cli/run_config.hpp): run_operator resolves the
   // settings above from the defaults < the --config file < BAORESTORE_* environment < the
   // flags named in `given` (by their setting's path: "qps", "watchedNamespaces", ...).
@@ -73,7 +104,16 @@ cluster_lock::lock_registry_actor lock_registry_of(const operator_actors& ops);
 /// The port of /metrics, /healthz and /readyz; 0 when not served.
 std::uint16_t ops_port(const operator_actors& ops);
 
+/// The port of the lock service; 0 when not served (not configured, or not leading).
+std::uint16_t lock_service_port(const operator_actors& ops);
+
 /// Stops what start_operator started.
 void stop_operator(operator_actors& ops);
+
+/// A graceful stop (SIGTERM): stops taking work (the controller and its restore actors, the
+/// leader elector, the lock registry), then waits up to `grace` for the API requests already
+/// accepted by the gateway to be answered, says so on `log` ("drained"), then stop_operator.
+void drain_operator(operator_actors& ops, std::chrono::milliseconds grace,
+                    const log::logger& log);
 
 } // namespace baorestore::cli

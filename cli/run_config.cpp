@@ -1,5 +1,6 @@
 #include "cli/run_config.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -84,6 +85,13 @@ run_options to_run_options(const config::operator_config& cfg, const run_options
   opts.job_poll_initial = duration<double>(cfg.job_poll_initial).count();
   opts.job_poll_ceiling = duration<double>(cfg.job_poll_ceiling).count();
   opts.quiet = flags.quiet;
+  opts.per_tenant_running_limit = cfg.per_tenant_running_limit;
+  opts.log_format = flags.log_format;
+  opts.log_level = log::parse_level(config::to_string(cfg.log)).value_or(log::level::info);
+  opts.supervisor_intensity = static_cast<std::uint32_t>(
+    std::clamp<std::int64_t>(cfg.supervisor.intensity, 0, 1'000'000));
+  opts.supervisor_period = duration_cast<milliseconds>(cfg.supervisor.period);
+  opts.shutdown_grace = duration_cast<milliseconds>(cfg.shutdown_grace_period);
   // "[::1]:8080" as the ops server's parser wants it: "::1:8080" (HOST is up to the last ':').
   opts.leader_election = cfg.leader_election.enabled;
   opts.lease_name = cfg.leader_election.lease_name;
@@ -91,24 +99,41 @@ run_options to_run_options(const config::operator_config& cfg, const run_options
   opts.lease_duration = duration_cast<milliseconds>(cfg.leader_election.lease_duration);
   opts.renew_deadline = duration_cast<milliseconds>(cfg.leader_election.renew_deadline);
   opts.retry_period = duration_cast<milliseconds>(cfg.leader_election.retry_period);
-  opts.metrics_address = cfg.metrics_address;
-  if (opts.metrics_address.size() > 1 && opts.metrics_address.front() == '[') {
-    auto close = opts.metrics_address.find(']');
-    if (close != std::string::npos)
-      opts.metrics_address = opts.metrics_address.substr(1, close - 1)
-                             + opts.metrics_address.substr(close + 1);
-  }
+  auto unbracket = [](std::string address) {
+    if (address.size() > 1 && address.front() == '[') {
+      auto close = address.find(']');
+      if (close != std::string::npos)
+        address = address.substr(1, close - 1) + address.substr(close + 1);
+    }
+    return address;
+  };
+  opts.metrics_address = unbracket(cfg.metrics_address);
+  opts.health_address = unbracket(cfg.health_address);
+  const auto& ls = cfg.lock_service;
+  opts.lock_service.address = unbracket(ls.address);
+  opts.lock_service.cert_file = ls.cert_file;
+  opts.lock_service.key_file = ls.key_file;
+  opts.lock_service.tokens_file = ls.tokens_file;
+  opts.lock_service.max_body_bytes = static_cast<std::size_t>(ls.max_body_bytes);
+  opts.lock_service.requests_per_second = ls.requests_per_second;
+  opts.lock_service.burst = static_cast<double>(ls.burst);
+  opts.lock_service.max_waits_per_token = static_cast<std::size_t>(ls.max_waits_per_token);
+  opts.lock_service.max_wait_seconds = ls.max_wait_seconds;
+  opts.lock_service.hold_timeout = ls.hold_timeout;
   return opts;
 }
 
 std::vector<std::string> unimplemented_settings(const config::operator_config& cfg) {
   std::vector<std::string> out;
   for (const auto& path : config::differing_settings(config::operator_config{}, cfg)) {
-    bool honoured = path == "watchedNamespaces" || path == "qps" || path == "burst"
+    bool honoured = path.rfind("lockService.", 0) == 0 || path == "watchedNamespaces" || path == "qps" || path == "burst"
                     || path == "jobPollInitial" || path == "jobPollCeiling"
                     || path == "lockWaitDeadline" || path == "validationDeadline"
                     || path == "executorImage" || path == "kubeconfig"
-                    || path == "metricsAddress" || path.rfind("leaderElection.", 0) == 0;
+                    || path == "metricsAddress" || path.rfind("leaderElection.", 0) == 0
+                    || path == "perTenantRunningLimit"
+                    || path == "logLevel" || path.rfind("supervisor.", 0) == 0
+                    || path == "shutdownGracePeriod" || path == "healthAddress";
     if (!honoured)
       out.push_back(path);
   }

@@ -256,6 +256,25 @@ config_problems validate_except(const operator_config& cfg, const std::set<std::
   positive(cfg.supervisor.period, "supervisor.period");
   address(cfg.metrics_address, "metricsAddress");
   address(cfg.health_address, "healthAddress");
+  check(cfg.shutdown_grace_period >= duration{0}, "shutdownGracePeriod", "must not be negative");
+
+  const auto& ls = cfg.lock_service;
+  address(ls.address, "lockService.address");
+  for (auto [value, path] : {std::pair{&ls.cert_file, "lockService.certFile"},
+                             std::pair{&ls.key_file, "lockService.keyFile"},
+                             std::pair{&ls.tokens_file, "lockService.tokensFile"}})
+    check(ls.address.empty() || !value->empty(), path,
+          "required when lockService.address is set", {"lockService.address"});
+  check(ls.max_body_bytes >= 256 && ls.max_body_bytes <= (1 << 20), "lockService.maxBodyBytes",
+        "must be from 256 to 1048576");
+  check(std::isfinite(ls.requests_per_second) && ls.requests_per_second > 0,
+        "lockService.requestsPerSecond", "must be greater than 0");
+  check(ls.burst >= 1, "lockService.burst", "must be at least 1");
+  check(ls.max_waits_per_token >= 0, "lockService.maxWaitsPerToken", "must not be negative");
+  check(ls.max_wait_seconds >= 0 && ls.max_wait_seconds <= 3600, "lockService.maxWaitSeconds",
+        "must be from 0 to 3600");
+  check(ls.hold_timeout.count() == 0 || ls.hold_timeout >= std::chrono::seconds{1},
+        "lockService.holdTimeout", "must be 0 (never) or at least 1s");
 
   const auto& le = cfg.leader_election;
   check(model::is_dns1123_subdomain(le.lease_name), "leaderElection.leaseName",

@@ -52,6 +52,24 @@ struct leader_election_settings {
   bool operator==(const leader_election_settings&) const = default;
 };
 
+/// The lock service for backup and upgrade services (issue 8): HTTPS with bearer tokens.
+struct lock_service_settings {
+  /// HOST:PORT to serve on (port 0: any free one); empty: not served.
+  std::string address;
+  std::string cert_file;   // PEM certificate chain, reloaded when it changes
+  std::string key_file;    // PEM private key, reloaded with the certificate
+  std::string tokens_file; // the token file (lock_service/token_table.hpp), reloaded too
+  std::int64_t max_body_bytes = 16 * 1024;
+  double requests_per_second = 10; // per token
+  std::int64_t burst = 20;         // per token
+  std::int64_t max_waits_per_token = 4;
+  std::int64_t max_wait_seconds = 300;
+  /// A hold taken through the service and not renewed for this long is released, so that a
+  /// crashed backup never keeps the cluster locked (0: never).
+  duration hold_timeout = std::chrono::seconds{90};
+  bool operator==(const lock_service_settings&) const = default;
+};
+
 struct operator_config {
   /// Empty: all namespaces.
   std::vector<std::string> watched_namespaces;
@@ -70,7 +88,11 @@ struct operator_config {
   /// HOST:PORT of /healthz and /readyz apart from /metrics; empty: on metricsAddress.
   std::string health_address;
   leader_election_settings leader_election;
+  lock_service_settings lock_service;
   log_level log = log_level::info;
+  /// On SIGTERM: how long API writes already in flight may take to finish before the
+  /// operator stops anyway (no new work starts meanwhile).
+  duration shutdown_grace_period = std::chrono::seconds{10};
   /// Empty: the built-in default image of the restore Job.
   std::string executor_image;
   /// Empty: the in-cluster configuration.

@@ -97,13 +97,60 @@ void gateway_families(std::vector<MetricFamily>& out, const gateway::counters_sn
   out.push_back(std::move(depth));
 }
 
+void lock_families(std::vector<MetricFamily>& out, const cluster_lock::lock_counters_snapshot& s) {
+  auto acquisitions = family("baorestore_lock_acquisitions_total",
+                             "Lock acquisitions answered, by operation and outcome "
+                             "(granted, busy, forced)",
+                             MetricType::Counter);
+  for (const auto& [k, n] : s.acquisitions) {
+    ClientMetric m;
+    m.label = {{"operation", k.first}, {"outcome", k.second}};
+    m.counter.value = static_cast<double>(n);
+    acquisitions.metric.push_back(m);
+  }
+  out.push_back(std::move(acquisitions));
+  auto waits = family("baorestore_lock_wait_seconds",
+                      "Time lock acquisitions waited in the cluster's queue, by operation",
+                      MetricType::Histogram);
+  for (const auto& [op, h] : s.waits)
+    waits.metric.push_back(histogram({{"operation", op}}, h.buckets,
+                                     cluster_lock::lock_seconds_bounds, h.count, h.sum_seconds));
+  out.push_back(std::move(waits));
+  auto holds = family("baorestore_lock_hold_seconds",
+                      "Time locks granted by this operator were held (granted to released or "
+                      "lost), by operation",
+                      MetricType::Histogram);
+  for (const auto& [op, h] : s.holds)
+    holds.metric.push_back(histogram({{"operation", op}}, h.buckets,
+                                     cluster_lock::lock_seconds_bounds, h.count, h.sum_seconds));
+  out.push_back(std::move(holds));
+}
+
+void restart_family(std::vector<MetricFamily>& out, restart_counts restarts) {
+  auto f = family("baorestore_actor_restarts_total",
+                  "Actors restarted by their supervisor after a crash, by kind",
+                  MetricType::Counter);
+  restarts.try_emplace("restore", 0); // the series exists before the first restart
+  for (const auto& [kind, n] : restarts) {
+    ClientMetric m;
+    m.label = {{"kind", kind}};
+    m.counter.value = static_cast<double>(n);
+    f.metric.push_back(m);
+  }
+  out.push_back(std::move(f));
+}
+
 } // namespace
 
 std::string exposition(const gateway::counters_snapshot& gateway,
-                       const restore::restore_stats_snapshot& restores) {
+                       const restore::restore_stats_snapshot& restores,
+                       const cluster_lock::lock_counters_snapshot& locks,
+                       const restart_counts& restarts) {
   std::vector<MetricFamily> families;
   restore_families(families, restores);
   gateway_families(families, gateway);
+  lock_families(families, locks);
+  restart_family(families, restarts);
   return prometheus::TextSerializer{}.Serialize(families);
 }
 

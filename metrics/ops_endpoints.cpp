@@ -35,7 +35,9 @@ net::response handle_ops(const ops_sources& sources, const net::request& req) {
   }
   if (path == "/metrics") {
     auto gw = sources.gateway ? sources.gateway->snapshot() : gateway::counters_snapshot{};
-    auto body = exposition(gw, restores);
+    auto locks = sources.locks ? sources.locks->snapshot() : cluster_lock::lock_counters_snapshot{};
+    auto restarts = sources.restarts ? sources.restarts->snapshot() : restart_counts{};
+    auto body = exposition(gw, restores, locks, restarts);
     if (sources.leadership)
       body += "# HELP baorestore_leader 1 while this replica leads (leader election)\n"
               "# TYPE baorestore_leader gauge\nbaorestore_leader "
@@ -43,6 +45,13 @@ net::response handle_ops(const ops_sources& sources, const net::request& req) {
     return text(200, body, "text/plain; version=0.0.4; charset=utf-8");
   }
   return text(404, "not found\n");
+}
+
+net::response handle_health(const ops_sources& sources, const net::request& req) {
+  auto path = req.target.substr(0, req.target.find('?'));
+  if (path != "/healthz" && path != "/readyz")
+    return text(404, "not found\n");
+  return handle_ops(sources, req);
 }
 
 } // namespace baorestore::metrics

@@ -9,7 +9,9 @@
 #include <memory>
 
 #include "actors/api_gateway/gateway_counters.hpp"
+#include "actors/cluster_lock/lock_counters.hpp"
 #include "actors/restore_request/restore_stats.hpp"
+#include "actors/supervisor/restart_counters.hpp"
 #include "net/http_message.hpp"
 
 namespace baorestore::metrics {
@@ -23,8 +25,16 @@ struct ops_sources {
   /// Null without leader election. A follower is ready (it waits, healthy); a leader once
   /// the restore watch has synced; nobody before leadership is known.
   std::shared_ptr<std::atomic<int>> leadership;
+  /// Lock acquisitions, waits and holds; optional.
+  std::shared_ptr<cluster_lock::lock_counters> locks;
+  /// Actor restarts by kind; optional.
+  std::shared_ptr<supervision::restart_counters> restarts;
 };
 
 net::response handle_ops(const ops_sources& sources, const net::request& req);
+
+/// /healthz and /readyz alone (healthAddress: probes apart from the metrics scrape); 404
+/// for anything else.
+net::response handle_health(const ops_sources& sources, const net::request& req);
 
 } // namespace baorestore::metrics

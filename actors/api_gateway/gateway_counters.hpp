@@ -5,6 +5,7 @@
 // values so the exporter needs no lock of ours.
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -68,9 +69,19 @@ public:
 
   counters_snapshot snapshot() const;
 
+  /// Requests accepted and not answered yet (queued, in flight, or waiting for a retry),
+  /// watches aside. A graceful shutdown waits for it to reach 0 before the gateway stops.
+  void set_pending(std::size_t n) {
+    pending_.store(n, std::memory_order_relaxed);
+  }
+  std::size_t pending() const {
+    return pending_.load(std::memory_order_relaxed);
+  }
+
 private:
   mutable std::mutex mtx_;
   counters_snapshot data_;
+  std::atomic<std::size_t> pending_{0};
 };
 
 } // namespace baorestore::gateway

@@ -24,6 +24,7 @@ void finish(self_ptr self, std::uint64_t id, caf::error err) {
     return;
   auto p = std::move(i->second);
   st.requests.erase(i);
+  st.config.counters->set_pending(st.requests.size());
   p.on_error(std::move(err));
 }
 
@@ -96,6 +97,7 @@ void submit(self_ptr self, pending p) {
   auto tenant = p.tenant;
   st.queue.push(tenant, p.prio, id);
   st.requests.emplace(id, std::move(p));
+  st.config.counters->set_pending(st.requests.size());
   update_depth(self, tenant);
   dispatch(self);
 }
@@ -146,6 +148,7 @@ void on_done(self_ptr self, std::uint64_t id, transport_result& r) {
     if (resp.status >= 200 && resp.status < 300) {
       auto done = std::move(p);
       st.requests.erase(i);
+      st.config.counters->set_pending(st.requests.size());
       done.on_ok(resp);
       dispatch(self);
       return;

@@ -102,6 +102,8 @@ lock_actor_impl::behavior_type lock_actor(lock_self self, lock_actor_args args) 
     },
     [=](deadline_atom, std::uint64_t id) {
       if (auto w = self->state.take_waiter(id)) {
+        count_acquire(self, w->request, acquire_outcome::busy);
+        count_wait(self, *w);
         w->promise.deliver(reply_of(lock_outcome::busy, self->state.lock()));
         unwatch(self, w->requester);
         if (self->state.is_idle())

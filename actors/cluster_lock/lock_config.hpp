@@ -2,12 +2,14 @@
 // Settings of the lock registry and of every lock actor it spawns.
 
 #include <chrono>
+#include <memory>
 #include <optional>
 
 #include "caf/duration.hpp"
 #include "caf/timespan.hpp"
 
 #include "actors/api_gateway/api_gateway.hpp"
+#include "actors/cluster_lock/lock_counters.hpp"
 #include "model/time.hpp"
 
 namespace baorestore::cluster_lock {
@@ -33,6 +35,8 @@ struct lock_config {
   /// times follow CAF's actor clock from there, so tests drive them with simulated time.
   /// Unset: the system clock.
   std::optional<model::timestamp> wall_clock_start;
+  /// Acquisitions, waits and holds for /metrics, shared by every lock actor; optional.
+  std::shared_ptr<lock_counters> counters;
 };
 
 } // namespace baorestore::cluster_lock

@@ -79,7 +79,10 @@ void finish(lock_self self) {
 }
 
 void reply(lock_self self, lock_reply r) {
-  self->state.ops.front().reply.deliver(std::move(r));
+  auto& op = self->state.ops.front();
+  if (op.served)
+    count_wait(self, *op.served);
+  op.reply.deliver(std::move(r));
   finish(self);
 }
 
@@ -90,8 +93,10 @@ void fail(lock_self self, caf::error e) {
     op.status.deliver(std::move(e));
   else
     op.reply.deliver(std::move(e));
-  if (op.served)
+  if (op.served) {
+    count_wait(self, *op.served);
     st.lock_changed = true; // this waiter is answered: let the next one try
+  }
   finish(self);
 }
 
@@ -115,9 +120,11 @@ void on_failure(lock_self self, caf::error e) {
   if (e == gateway::api_errc::not_found) {
     // The cluster is gone, and with it the lock: nobody holds it and nobody will get it.
     st.cluster.reset();
+    count_lock_seen(self);
     if (st.holder)
       tell_lost(self, std::nullopt);
     for (auto& w : st.waiters) {
+      count_wait(self, w);
       w.promise.deliver(caf::make_error(lock_errc::cluster_not_found));
       unwatch(self, w.requester);
     }
@@ -197,7 +204,8 @@ void enqueue_waiter(lock_self self, pending_op& op) {
   w.request = op.acquire;
   w.promise = std::move(op.reply);
   w.requester = caf::actor_cast<caf::actor_addr>(op.requester);
-  w.deadline = self->clock().now() + op.acquire.wait;
+  w.since = self->clock().now();
+  w.deadline = w.since + op.acquire.wait;
   watch(self, op.requester);
   self->delayed_send(handle_of(self), op.acquire.wait, deadline_atom_v, w.id);
   st.waiters.push_back(std::move(w));
@@ -211,6 +219,8 @@ void requeue(lock_self self, pending_op& op) {
   op.served.reset();
   w.promise = std::move(op.reply);
   if (self->clock().now() >= w.deadline) {
+    count_acquire(self, w.request, acquire_outcome::busy);
+    count_wait(self, w);
     w.promise.deliver(reply_of(lock_outcome::busy, st.lock()));
     unwatch(self, w.requester);
     return;
@@ -225,8 +235,10 @@ void on_busy(lock_self self) {
     requeue(self, op);
   else if (op.acquire.wait > caf::timespan{0})
     enqueue_waiter(self, op);
-  else
+  else {
+    count_acquire(self, op.acquire, acquire_outcome::busy);
     op.reply.deliver(reply_of(lock_outcome::busy, st.lock()));
+  }
   finish(self);
 }
 
@@ -244,6 +256,8 @@ void act_on_acquire(lock_self self) {
       adopt_holder(self, op.acquire.holder, op.requester);
       if (op.served)
         st.lock_changed = true; // a waiter left: look at the others again
+      count_acquire(self, op.acquire, acquire_outcome::granted);
+      count_grant(self, op.acquire); // goes on; or, held since before this process, starts
       return reply(self, reply_of(lock_outcome::granted, d.next));
     case acquire_verdict::busy:
       return on_busy(self);
@@ -331,6 +345,9 @@ void on_written(lock_self self, model::openbao_cluster c) {
     case op_kind::acquire:
     case op_kind::serve: {
       adopt_holder(self, op.acquire.holder, op.requester);
+      count_acquire(self, op.acquire,
+                    op.previous ? acquire_outcome::forced : acquire_outcome::granted);
+      count_grant(self, op.acquire);
       return reply(self, reply_of(lock_outcome::granted, st.lock(), op.previous));
     }
     case op_kind::release:

@@ -38,6 +38,7 @@ struct waiter {
   reply_promise promise;
   caf::actor_addr requester;
   caf::actor_clock::time_point deadline;
+  caf::actor_clock::time_point since; // when it joined the queue (lock wait metrics)
 };
 
 enum class op_kind : std::uint8_t {

@@ -60,4 +60,15 @@ bool is_current(lock_self self, std::uint64_t seq);
 /// (Re)runs the current operation: read the cluster if needed, then decide and act.
 void run(lock_self self);
 
+// -- lock_metrics.cpp: the lock_counters of lock_config (no-ops without) ------------------
+
+/// An acquire of `r` was answered with `outcome`.
+void count_acquire(lock_self self, const acquire_request& r, acquire_outcome outcome);
+/// Waiter `w` leaves the queue now.
+void count_wait(lock_self self, const waiter& w);
+/// The lock was just granted (written) for `r`: its hold starts, unless it goes on.
+void count_grant(lock_self self, const acquire_request& r);
+/// The cached lock may have a new owner: a hold of another holder has ended.
+void count_lock_seen(lock_self self);
+
 } // namespace baorestore::cluster_lock::detail

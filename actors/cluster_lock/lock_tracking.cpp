@@ -150,6 +150,7 @@ void observe(lock_self self, model::openbao_cluster c) {
   if (st.cluster
       && !is_newer_version(c.metadata.resource_version, st.cluster->resource_version))
     return;
+  auto first_read = !st.cluster;
   auto before = st.lock();
   st.cluster = cached_cluster{std::move(c.metadata.resource_version), std::move(c.status.lock)};
   auto after = st.lock();
@@ -157,6 +158,9 @@ void observe(lock_self self, model::openbao_cluster c) {
     st.last_fence = std::max(st.last_fence, *after->fence);
   if (!same_owner(before, after))
     st.lock_changed = true;
+  // A new actor of the cluster reports too: a hold granted by its predecessor may be over.
+  if (first_read || !same_owner(before, after))
+    count_lock_seen(self);
   if (st.holder && (!after || after->holder != st.holder->holder))
     tell_lost(self, after);
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "actors/restore_request/admission.hpp"
 #include "model/restore_validation.hpp"
 
 namespace baorestore::restore {
@@ -25,6 +26,8 @@ std::string to_string(step_kind k) {
       return "probe_snapshot";
     case step_kind::look_up_job:
       return "look_up_job";
+    case step_kind::request_slot:
+      return "request_slot";
     case step_kind::acquire_lock:
       return "acquire_lock";
     case step_kind::create_job:
@@ -230,6 +233,33 @@ std::optional<step> check_snapshot(const observation& o, const restore_config& c
   }
 }
 
+/// The per-tenant running limit, asked before the lock: nullopt once a slot is granted. Over
+/// the limit the restore waits (a grant wakes it; it asks again after the wait anyway) with
+/// an Admitted=False condition saying why.
+std::optional<step> check_slot(const observation& o) {
+  switch (o.slot.state) {
+    case slot_answer::granted:
+      return std::nullopt;
+    case slot_answer::unasked:
+      return just(step_kind::request_slot);
+    case slot_answer::queued:
+      break;
+  }
+  auto s = wait_with(o, o.slot.message, 60s);
+  s.status.conditions.push_back(
+    make_condition(condition_admitted, "False", reason_tenant_limit, o.slot.message, o));
+  return s;
+}
+
+/// Admitted=True once a restore that waited for a slot got one (written with the next
+/// phase change, never on its own).
+void note_admitted(const observation& o, step& s) {
+  for (const auto& c : o.restore.status.conditions)
+    if (c.type == condition_admitted && c.status != "True")
+      s.status.conditions.push_back(make_condition(condition_admitted, "True", "Admitted",
+                                                   "a slot under perTenantRunningLimit", o));
+}
+
 /// Validation step 6 and the lock: nullopt once the lock is ours.
 std::optional<step> check_conflicts(const observation& o) {
   const auto& spec = o.restore.spec;
@@ -256,6 +286,7 @@ step to_running(const observation& o) {
                         "restore Job " + job_name_of(o) + " is running");
   s.status.set_start_time = !o.restore.status.start_time;
   s.status.snapshot_key = o.restore.spec.source.key;
+  note_admitted(o, s);
   if (o.taken_over)
     s.status.conditions.push_back(make_condition(
       condition_lock_override, "True", "Overridden",
@@ -283,6 +314,8 @@ step validating(const observation& o, const restore_config& config) {
   for (auto check : {check_cluster, check_auth, check_snapshot})
     if (auto s = check(o, config))
       return *s;
+  if (auto s = check_slot(o)) // a restarted operator asks again before the lock
+    return *s;
   if (auto s = check_conflicts(o))
     return *s;
   switch (o.job.state) {
@@ -417,8 +450,13 @@ step next_step(const observation& o, const restore_config& config) {
       s.status.observed_generation = r.metadata.generation;
       return s;
     }
-    case restore_phase::pending:
-      return phase_change(o, restore_phase::validating, "validating");
+    case restore_phase::pending: {
+      if (auto s = check_slot(o))
+        return *s;
+      auto s = phase_change(o, restore_phase::validating, "validating");
+      note_admitted(o, s);
+      return s;
+    }
     case restore_phase::validating:
       return validating(o, config);
     default:

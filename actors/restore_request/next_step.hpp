@@ -27,6 +27,7 @@ enum class step_kind : std::uint8_t {
   look_up_token,       // spec.tokenSecretRef
   probe_snapshot,      // the signed HEAD of the snapshot object
   look_up_job,
+  request_slot,        // ask the controller for a slot under the per-tenant running limit
   acquire_lock,        // wait queued up to restore_config::lock_wait
   create_job,          // idempotent: a Job already there is looked up and judged
   watch_job,           // run a job watcher until it reports

@@ -50,6 +50,19 @@ enum class lock_answer : std::uint8_t {
   released, // we released it
 };
 
+/// The restore's slot under the per-tenant running limit (admission.hpp), as its controller
+/// answered. Without a limit it is `granted` from the start and never asked for.
+enum class slot_answer : std::uint8_t {
+  granted,
+  unasked, // ask before the lock (again after every wait: asking is idempotent)
+  queued,  // over the limit: wait Pending until granted
+};
+
+struct slot_seen {
+  slot_answer state = slot_answer::granted;
+  std::string message; // queued: why ("waiting: 1 of 1 restores of tenant-a are running ...")
+};
+
 /// The restore Job as last read.
 enum class job_state : std::uint8_t { unknown, missing, running, succeeded, failed, foreign };
 
@@ -72,6 +85,7 @@ struct observation {
   std::int64_t fence = 0; // of our grant, 0 unknown
   /// The lock this restore took over by force (its previous holder), when it did.
   std::optional<model::operation_lock> taken_over;
+  slot_seen slot;
   job_seen job;
   /// When the first error that may heal was seen in this validation (a Secret not there
   /// yet, the store unreachable): the validation deadline counts from here.

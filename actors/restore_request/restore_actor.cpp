@@ -13,16 +13,39 @@ using namespace detail;
 
 namespace detail {
 
-void say(self_ptr self, const std::string& what) {
+void say(self_ptr self, const std::string& what, log_entry::severity level) {
   auto& st = self->state;
   if (!st.config.log || what == st.last_log)
     return;
   st.last_log = what;
-  st.config.log(st.ns + "/" + st.name_ + ": " + what);
+  log_entry e;
+  e.level = level;
+  e.namespace_ = st.ns;
+  e.name = st.name_;
+  if (st.have_restore)
+    e.phase = std::string{model::to_string(st.obs.restore.status.phase)};
+  e.msg = what;
+  st.config.log(e);
 }
 
 cluster_lock::cluster_key cluster_key_of(self_ptr self) {
   return {self->state.ns, self->state.obs.restore.spec.cluster};
+}
+
+/// Steps that read and decide nothing by themselves.
+bool only_observes(step_kind k) {
+  switch (k) {
+    case step_kind::look_up_cluster:
+    case step_kind::look_up_credentials:
+    case step_kind::look_up_token:
+    case step_kind::probe_snapshot:
+    case step_kind::look_up_job:
+    case step_kind::request_slot:
+    case step_kind::wait:
+      return true;
+    default:
+      return false;
+  }
 }
 
 void advance(self_ptr self) {
@@ -33,8 +56,14 @@ void advance(self_ptr self) {
                                : model::timestamp{std::chrono::time_point_cast<std::chrono::seconds>(
                                    std::chrono::system_clock::now())};
   auto s = next_step(st.obs, st.config.decisions);
-  say(self, to_string(s.kind) + " (" + std::string{model::to_string(st.obs.restore.status.phase)}
-              + ")");
+  // Lookups come between two attempts of a failing step; another acting step means the
+  // failed one is behind us, and its backoff starts over.
+  if (st.failing && s.kind != *st.failing && !only_observes(s.kind)) {
+    st.failing.reset();
+    st.failures = 0;
+  }
+  st.performing = s.kind;
+  say(self, to_string(s.kind));
   perform(self, s);
 }
 
@@ -72,7 +101,8 @@ void read_restore(self_ptr self) {
           self->quit();
           return;
         }
-        say(self, "cannot read the restore: " + gateway::api_error_message(e));
+        say(self, "cannot read the restore: " + gateway::api_error_message(e),
+            log_entry::severity::warn);
         self->state.busy = false;
         self->delayed_send(self, std::chrono::seconds{2}, tick_atom_v, ++self->state.tick);
       });
@@ -98,6 +128,8 @@ void forget_lookups(observation& o) {
   o.job = {};
   if (o.snapshot.state == snapshot_state::unreachable)
     o.snapshot = {};
+  if (o.slot.state == slot_answer::queued) // asked again: it keeps its place
+    o.slot.state = slot_answer::unasked;
 }
 
 /// Whether `a` is a later version than `b` (watch events may trail our own writes).
@@ -117,6 +149,8 @@ restore_request_impl::behavior_type restore_actor(self_ptr self, std::string ns,
   st.ns = std::move(ns);
   st.name_ = std::move(name);
   st.config = std::move(config);
+  if (st.config.limited && st.config.controller)
+    st.obs.slot.state = slot_answer::unasked;
   read_restore(self);
   return {
     [self](restore_changed& c) {
@@ -129,15 +163,31 @@ restore_request_impl::behavior_type restore_actor(self_ptr self, std::string ns,
                            || st.obs.restore.metadata.generation
                                 != st.obs.restore.status.observed_generation))
           stop_watcher(self);
+        if (st.slot_waiting && st.obs.restore.metadata.deletion_timestamp) {
+          st.slot_waiting = false; // a deletion does not wait for a slot
+          ++st.tick;
+          st.busy = false;
+        }
       }
       advance(self);
     },
     [self](restore_removed) { self->quit(); },
+    [self](slot_granted) {
+      auto& st = self->state;
+      st.obs.slot.state = slot_answer::granted;
+      if (st.slot_waiting) { // end the wait now
+        st.slot_waiting = false;
+        ++st.tick;
+        st.busy = false;
+      }
+      advance(self);
+    },
     [self](watcher_atom) { return caf::actor_cast<caf::actor>(self->state.watcher); },
     [self](tick_atom, std::uint64_t n) {
       auto& st = self->state;
       if (n != st.tick)
         return;
+      st.slot_waiting = false;
       // Everything is read again, the restore included (a write of ours may have met a
       // conflict): state comes from the API server.
       forget_lookups(st.obs);

@@ -1,7 +1,12 @@
-// The restore controller: watch events in, restore_request actors (supervised) out.
+// The restore controller: watch events in, restore_request actors (supervised) out; the
+// per-tenant running limit's slots (admission.hpp) granted here.
 #include "actors/restore_request/restore_controller.hpp"
 
+#include <algorithm>
+#include <map>
+#include <set>
 #include <type_traits>
+#include <unordered_map>
 
 #include "caf/all.hpp"
 
@@ -15,16 +20,87 @@ namespace {
 using namespace std::chrono_literals;
 using restore = model::openbao_restore;
 
+/// A slot asked for before the watches synced: answered once the holders are known.
+struct deferred_ask {
+  slot_request req;
+  caf::actor_addr from;
+  caf::typed_response_promise<slot_verdict> promise;
+};
+
+/// A restore that may hold a slot after a restart (not finished, not being deleted).
+struct slot_candidate {
+  std::string ns;
+  std::string name;
+  std::string cluster_key; // "ns/cluster"
+  std::string holder;
+  bool running = false;
+};
+
 struct controller_state {
   static inline const char* name = "restore_controller";
   controller_config config;
   supervision::supervisor_actor supervisor;
+  std::vector<std::string> scopes;                        // watched namespaces, "" for all
+  std::set<std::string> restores_synced, clusters_synced; // scopes whose list arrived
+  /// "ns/cluster" -> holder of its operation lock, for locked clusters only.
+  std::unordered_map<std::string, std::string> lock_holders;
+  /// uid -> the resourceVersion at which its actor found nothing left to do.
+  std::unordered_map<std::string, std::string> done_at;
+  /// Finished restores listed before their namespace's clusters were.
+  std::vector<restore> undecided;
+  // The per-tenant running limit.
+  admission slots;
+  bool seeded = false; // holders known: asks are answered
+  std::vector<slot_candidate> candidates; // from the restore lists, until seeded
+  std::vector<deferred_ask> deferred;
+  std::map<std::string, caf::actor_addr> waiters; // "ns/name" of queued restores
+  std::map<std::uint64_t, std::string> watch_scopes; // watch id -> its namespace
 };
 
 using self_ptr = caf::stateful_actor<controller_state>*;
 
 std::string child_id(const std::string& ns, const std::string& name) {
   return "restore/" + ns + "/" + name;
+}
+
+std::string key_of(const std::string& ns, const std::string& name) {
+  return ns + "/" + name;
+}
+
+bool is_finished(const restore& r) {
+  return r.status.phase == model::restore_phase::completed
+         || r.status.phase == model::restore_phase::failed;
+}
+
+/// Whether resourceVersion `a` is later than `b` (numeric when both are).
+bool newer(const std::string& a, const std::string& b) {
+  bool numeric = !a.empty() && !b.empty() && a.size() < 19 && b.size() < 19
+                 && a.find_first_not_of("0123456789") == std::string::npos
+                 && b.find_first_not_of("0123456789") == std::string::npos;
+  return numeric ? std::stoll(a) > std::stoll(b) : a != b;
+}
+
+bool covered(const std::set<std::string>& synced, const std::string& ns) {
+  return synced.count("") > 0 || synced.count(ns) > 0;
+}
+
+bool holds_lock(self_ptr self, const std::string& cluster_key, const std::string& holder) {
+  auto it = self->state.lock_holders.find(cluster_key);
+  return it != self->state.lock_holders.end() && it->second == holder;
+}
+
+/// A finished restore needs an actor only while its lock cleanup may be owed: when its
+/// cluster's lock is still its own, per the cluster watch. Nullopt: cannot tell yet.
+std::optional<bool> needs_actor(self_ptr self, const restore& r) {
+  auto& st = self->state;
+  if (r.metadata.deletion_timestamp || !is_finished(r))
+    return true;
+  if (auto it = st.done_at.find(r.metadata.uid);
+      it != st.done_at.end() && !newer(r.metadata.resource_version, it->second))
+    return false; // nothing new since its actor was done
+  if (!covered(st.clusters_synced, r.metadata.namespace_))
+    return std::nullopt;
+  return holds_lock(self, key_of(r.metadata.namespace_, r.spec.cluster), holder_of(r));
 }
 
 /// Hands `r` to its actor, starting one when there is none (or it has finished).
@@ -42,6 +118,8 @@ void ensure(self_ptr self, restore r) {
       auto ns = r.metadata.namespace_;
       auto name = r.metadata.name;
       auto cfg = self->state.config.restores;
+      cfg.controller = caf::actor_cast<caf::actor>(self);
+      cfg.limited = is_limited(self->state.slots);
       auto factory = supervision::make_child_factory([ns, name, cfg](caf::local_actor* s) {
         return spawn_restore_request(s->system(), ns, name, cfg);
       });
@@ -54,6 +132,15 @@ void ensure(self_ptr self, restore r) {
     });
 }
 
+/// A restore seen by the watch: to its actor, unless it is finished and owes nothing.
+void consider(self_ptr self, restore r) {
+  auto needed = needs_actor(self, r);
+  if (!needed)
+    self->state.undecided.push_back(std::move(r));
+  else if (*needed)
+    ensure(self, std::move(r));
+}
+
 void stop(self_ptr self, const restore& r) {
   // false (no such child) is fine: its actor may have finished already.
   self->request(self->state.supervisor, caf::infinite,
@@ -61,65 +148,237 @@ void stop(self_ptr self, const restore& r) {
     .then([](bool) {}, [](const caf::error&) {});
 }
 
+// -- the per-tenant running limit ------------------------------------------------------------
+
+/// Decides an ask; a queued asker is told later (slot_granted) when a slot frees.
+slot_verdict answer(self_ptr self, const slot_request& r, const caf::actor_addr& from) {
+  auto& st = self->state;
+  slot_ask ask{r.ns, r.name, r.created,
+               holds_lock(self, key_of(r.ns, r.cluster), r.holder)};
+  auto v = decide_ask(st.slots, ask);
+  if (!v.granted)
+    st.waiters[key_of(r.ns, r.name)] = from;
+  return v;
+}
+
+/// Frees the slot (or queue place) of ns/name and tells the restores admitted instead.
+void free_slot(self_ptr self, const std::string& ns, const std::string& name) {
+  auto& st = self->state;
+  if (!is_limited(st.slots))
+    return;
+  st.waiters.erase(key_of(ns, name));
+  for (auto& admitted : decide_release(st.slots, ns, name)) {
+    auto it = st.waiters.find(key_of(ns, admitted));
+    if (it == st.waiters.end())
+      continue;
+    if (auto hdl = caf::actor_cast<caf::actor>(it->second))
+      caf::anon_send(hdl, slot_granted{});
+    st.waiters.erase(it);
+  }
+}
+
+bool all_synced(self_ptr self) {
+  auto& st = self->state;
+  return std::all_of(st.scopes.begin(), st.scopes.end(), [&](const std::string& s) {
+    return st.restores_synced.count(s) && st.clusters_synced.count(s);
+  });
+}
+
+/// Once both watches listed everything: the holders from the API server (Running, or
+/// holding the lock), then the asks that waited for them, oldest first.
+void seed_when_synced(self_ptr self) {
+  auto& st = self->state;
+  if (st.seeded || !all_synced(self))
+    return;
+  st.seeded = true;
+  for (const auto& c : st.candidates)
+    if (c.running || holds_lock(self, c.cluster_key, c.holder))
+      hold(st.slots, c.ns, c.name);
+  st.candidates.clear();
+  auto asks = std::move(st.deferred);
+  std::sort(asks.begin(), asks.end(), [](const deferred_ask& a, const deferred_ask& b) {
+    return std::tie(a.req.created, a.req.name) < std::tie(b.req.created, b.req.name);
+  });
+  for (auto& a : asks)
+    a.promise.deliver(answer(self, a.req, a.from));
+}
+
+/// A (re)listing of restores in `scope`: slot candidates before seeding; after it (a relist
+/// on 410 Gone), the slots of restores that finished or went meanwhile are freed.
+void restores_listed(self_ptr self, const std::string& scope, const std::vector<restore>& items) {
+  auto& st = self->state;
+  if (!is_limited(st.slots))
+    return;
+  std::set<std::string> live;
+  for (const auto& r : items) {
+    if (is_finished(r))
+      continue;
+    const auto& m = r.metadata;
+    live.insert(key_of(m.namespace_, m.name));
+    if (!st.seeded)
+      st.candidates.push_back({m.namespace_, m.name, key_of(m.namespace_, r.spec.cluster),
+                               holder_of(r), r.status.phase == model::restore_phase::running});
+  }
+  if (!st.seeded)
+    return;
+  std::vector<std::pair<std::string, std::string>> gone;
+  for (const auto& [ns, t] : st.slots.tenants) {
+    if (!scope.empty() && ns != scope)
+      continue;
+    for (const auto& name : t.running)
+      if (!live.count(key_of(ns, name)))
+        gone.emplace_back(ns, name);
+    for (const auto& w : t.waiting)
+      if (!live.count(key_of(ns, w.name)))
+        gone.emplace_back(ns, w.name);
+  }
+  for (const auto& [ns, name] : gone)
+    free_slot(self, ns, name);
+}
+
+// -- the watches ----------------------------------------------------------------------------
+
 /// Watches restores (and clusters) in `ns`; a refused watch is asked for again later.
 template <class T>
 void subscribe(self_ptr self, const std::string& ns) {
   gateway::watch_request<T> req{ns, "", caf::actor_cast<caf::actor>(self)};
   self->request(self->state.config.restores.gateway, caf::infinite, gateway::watch_atom_v, req)
-    .then([](std::uint64_t) {},
+    .then([self, ns](std::uint64_t id) { self->state.watch_scopes[id] = ns; },
           [self, ns](caf::error& e) {
-            if (self->state.config.restores.log)
-              self->state.config.restores.log("watch of \"" + ns
-                                              + "\" failed: " + gateway::api_error_message(e));
+            if (self->state.config.restores.log) {
+              log_entry entry;
+              entry.level = log_entry::severity::warn;
+              entry.namespace_ = ns;
+              entry.msg = "watch of \"" + ns + "\" failed: " + gateway::api_error_message(e);
+              self->state.config.restores.log(entry);
+            }
             auto again = std::is_same_v<T, restore> ? caf::atom("resub") : caf::atom("resubc");
             self->delayed_send(self, 5s, again, ns);
           });
 }
 
 /// A cluster seen by the watch goes to the lock registry, so that a lock written outside
-/// this process (or freed) is noticed at once by the cluster's lock actor.
+/// this process (or freed) is noticed at once by the cluster's lock actor; its lock holder
+/// is remembered here.
 void observe(self_ptr self, model::openbao_cluster c) {
+  auto key = key_of(c.metadata.namespace_, c.metadata.name);
+  if (c.status.lock && !c.status.lock->holder.empty())
+    self->state.lock_holders[key] = c.status.lock->holder;
+  else
+    self->state.lock_holders.erase(key);
   self->send(self->state.config.restores.locks, cluster_lock::cluster_observed{std::move(c)});
+}
+
+void clusters_listed(self_ptr self, const std::string& scope) {
+  auto& st = self->state;
+  st.clusters_synced.insert(scope);
+  // Finished restores that waited for the clusters of their namespace.
+  std::vector<restore> waiting;
+  std::swap(waiting, st.undecided);
+  for (auto& r : waiting)
+    consider(self, std::move(r));
+  seed_when_synced(self);
+}
+
+/// The scope of a listing: the namespace of its watch (the gateway answers the watch
+/// request before it lists); else the only scope, or the one all items are in.
+std::string scope_of(self_ptr self, std::uint64_t watch_id,
+                     const std::vector<std::string>& item_namespaces) {
+  auto& scopes = self->state.scopes;
+  if (auto it = self->state.watch_scopes.find(watch_id); it != self->state.watch_scopes.end())
+    return it->second;
+  if (scopes.size() == 1)
+    return scopes.front();
+  for (const auto& s : scopes)
+    if (!item_namespaces.empty()
+        && std::all_of(item_namespaces.begin(), item_namespaces.end(),
+                       [&](const std::string& ns) { return ns == s; }))
+      return s;
+  return {};
 }
 
 caf::behavior controller(self_ptr self, controller_config config) {
   auto& st = self->state;
   st.config = std::move(config);
-  st.supervisor = supervision::spawn_supervisor(self->system(), st.config.restarts);
+  st.slots.limit = st.config.per_tenant_running_limit;
+  st.supervisor = supervision::spawn_supervisor(self->system(), st.config.restarts, {},
+                                                st.config.restart_counts);
   self->link_to(st.supervisor);
-  auto namespaces = st.config.namespaces;
-  if (namespaces.empty())
-    namespaces.emplace_back(); // all
-  for (const auto& ns : namespaces) {
-    subscribe<restore>(self, ns);
+  st.scopes = st.config.namespaces;
+  if (st.scopes.empty())
+    st.scopes.emplace_back(); // all
+  for (const auto& ns : st.scopes) {
     subscribe<model::openbao_cluster>(self, ns);
+    subscribe<restore>(self, ns);
   }
   return {
     [self](gateway::watch_synced<restore>& s) {
-      if (auto& stats = self->state.config.stats)
+      auto& st = self->state;
+      if (auto& stats = st.config.stats)
         stats->resync(s.items);
+      std::vector<std::string> nss;
+      for (const auto& r : s.items)
+        nss.push_back(r.metadata.namespace_);
+      auto scope = scope_of(self, s.watch_id, nss);
+      restores_listed(self, scope, s.items);
+      st.restores_synced.insert(scope);
+      seed_when_synced(self);
       for (auto& r : s.items)
-        ensure(self, std::move(r));
+        consider(self, std::move(r));
     },
     [self](gateway::watch_event<restore>& e) {
-      auto& stats = self->state.config.stats;
+      auto& st = self->state;
+      auto& stats = st.config.stats;
+      const auto& m = e.object.metadata;
       if (e.type == gateway::watch_event_type::deleted) {
         if (stats)
-          stats->forget(e.object.metadata.namespace_, e.object.metadata.name);
+          stats->forget(m.namespace_, m.name);
+        st.done_at.erase(m.uid);
+        free_slot(self, m.namespace_, m.name);
         stop(self, e.object);
         return;
       }
       if (stats)
         stats->observe(e.object);
-      ensure(self, std::move(e.object));
+      if (is_finished(e.object))
+        free_slot(self, m.namespace_, m.name);
+      consider(self, std::move(e.object));
     },
     [self](gateway::watch_synced<model::openbao_cluster>& s) {
+      std::vector<std::string> nss;
+      for (const auto& c : s.items)
+        nss.push_back(c.metadata.namespace_);
+      auto scope = scope_of(self, s.watch_id, nss);
+      auto& holders = self->state.lock_holders;
+      for (auto it = holders.begin(); it != holders.end();)
+        it = scope.empty() || it->first.rfind(scope + "/", 0) == 0 ? holders.erase(it)
+                                                                   : std::next(it);
       for (auto& c : s.items)
         observe(self, std::move(c));
+      clusters_listed(self, scope);
     },
     [self](gateway::watch_event<model::openbao_cluster>& e) {
-      if (e.type != gateway::watch_event_type::deleted)
+      if (e.type != gateway::watch_event_type::deleted) {
         observe(self, std::move(e.object));
+        return;
+      }
+      self->state.lock_holders.erase(key_of(e.object.metadata.namespace_,
+                                            e.object.metadata.name));
+    },
+    [self](slot_request& r) -> caf::result<slot_verdict> {
+      auto& st = self->state;
+      auto from = caf::actor_cast<caf::actor_addr>(self->current_sender());
+      if (!st.seeded) {
+        auto rp = self->make_response_promise<slot_verdict>();
+        st.deferred.push_back({std::move(r), from, rp});
+        return rp;
+      }
+      return answer(self, r, from);
+    },
+    [self](restore_done& d) {
+      auto& at = self->state.done_at[d.uid];
+      if (at.empty() || newer(d.resource_version, at))
+        at = std::move(d.resource_version);
     },
     [self](caf::atom_value a, const std::string& ns) {
       if (a == caf::atom("resub"))

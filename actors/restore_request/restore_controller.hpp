@@ -7,7 +7,13 @@
 // server stops it. It also watches OpenBaoClusters and hands each version it sees to the
 // lock registry (cluster_observed), so that a lock written or freed outside this process is
 // noticed at once. State is never kept here beyond the watches: actors re-read what they need.
+// Two things are derived from the watches: the holders of the clusters' locks (a finished
+// restore whose cluster it no longer holds gets no actor), and the per-tenant running limit
+// (admission.hpp): restore actors ask the controller for a slot before the lock, and the
+// holders are seeded from the API server (Running, or holding the lock) before anyone is
+// answered.
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +23,7 @@
 
 #include "actors/restore_request/restore_request.hpp"
 #include "actors/restore_request/restore_stats.hpp"
+#include "actors/supervisor/restart_counters.hpp"
 #include "actors/supervisor/restart_policy.hpp"
 
 namespace baorestore::restore {
@@ -27,8 +34,13 @@ struct controller_config {
   restore_request_config restores;
   /// Fed with every restore the watch delivers (metrics, readiness); optional.
   std::shared_ptr<restore_stats> stats;
+  /// At most this many restores of one namespace hold a slot (ask for the lock, run a Job)
+  /// at once; 0: unlimited (perTenantRunningLimit, admission.hpp).
+  std::size_t per_tenant_running_limit = 0;
   supervision::restart_policy restarts{50, std::chrono::seconds{60},
                                        std::chrono::milliseconds{200}, std::chrono::seconds{10}};
+  /// Restarts of restore actors, for /metrics; optional.
+  std::shared_ptr<supervision::restart_counters> restart_counts;
 };
 
 /// The controller takes no requests: it runs until it is stopped (its supervisor and

@@ -21,12 +21,22 @@ namespace json = boost::json;
 using namespace std::chrono_literals;
 using gateway::api_errc;
 
-/// A request that failed: say why, then look at everything again after a while.
+/// A request that failed: say why, then look at everything again after a backoff that
+/// grows while the same step keeps failing.
 auto retry_later(self_ptr self, std::string what) {
   return [self, what = std::move(what)](caf::error& e) {
-    say(self, what + " failed: " + gateway::api_error_message(e));
-    self->state.busy = false;
-    wait_then_resume(self, 2s);
+    auto& st = self->state;
+    if (st.failing != st.performing) {
+      st.failing = st.performing;
+      st.failures = 0;
+    }
+    auto draw = std::uniform_real_distribution<double>{0.0, 1.0}(st.rng);
+    auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(
+      job_watch::next_interval(st.config.retry_backoff, st.failures++, draw));
+    say(self, what + " failed: " + gateway::api_error_message(e) + "; again in "
+                + std::to_string(delay.count()) + "ms", log_entry::severity::warn);
+    st.busy = false;
+    wait_then_resume(self, delay);
   };
 }
 
@@ -65,7 +75,9 @@ void record_event(self_ptr self, const event_note& note) {
     ->request(st.config.gateway, caf::infinite, gateway::create_atom_v,
               gateway::create_request<model::event>{std::move(ev)})
     .then([](const model::event&) {},
-          [self](caf::error& e) { say(self, "event: " + gateway::api_error_message(e)); });
+          [self](caf::error& e) {
+            say(self, "event: " + gateway::api_error_message(e), log_entry::severity::warn);
+          });
 }
 
 /// Writes the restore's metadata.finalizers (our finalizer added or removed).
@@ -190,6 +202,24 @@ void probe_snapshot(self_ptr self) {
                          });
 }
 
+/// What a Job read (or created) means for this restore.
+void judge_job(self_ptr self, const model::job& j) {
+  auto& seen = self->state.obs.job;
+  seen = {};
+  seen.uid = j.metadata.uid;
+  seen.deleting = j.metadata.deletion_timestamp.has_value();
+  if (!is_our_job(j, self->state.obs.restore)) {
+    seen.state = job_state::foreign;
+    return;
+  }
+  auto out = job_watch::classify(j);
+  seen.state = out.phase == job_watch::job_phase::succeeded ? job_state::succeeded
+               : out.phase == job_watch::job_phase::failed  ? job_state::failed
+                                                            : job_state::running;
+  seen.reason = out.reason;
+  seen.message = out.message;
+}
+
 void look_up_job(self_ptr self) {
   auto& st = self->state;
   auto name = restore_job_name(st.name_);
@@ -198,20 +228,7 @@ void look_up_job(self_ptr self) {
               gateway::get_request<model::job>{{st.ns, name}})
     .then(
       [self](model::job& j) {
-        auto& seen = self->state.obs.job;
-        seen = {};
-        seen.uid = j.metadata.uid;
-        seen.deleting = j.metadata.deletion_timestamp.has_value();
-        if (!is_our_job(j, self->state.obs.restore)) {
-          seen.state = job_state::foreign;
-        } else {
-          auto out = job_watch::classify(j);
-          seen.state = out.phase == job_watch::job_phase::succeeded ? job_state::succeeded
-                       : out.phase == job_watch::job_phase::failed  ? job_state::failed
-                                                                    : job_state::running;
-          seen.reason = out.reason;
-          seen.message = out.message;
-        }
+        judge_job(self, j);
         resume(self);
       },
       [self](caf::error& e) {
@@ -238,12 +255,19 @@ void acquire_lock(self_ptr self, const step& s) {
     .then(
       [self](cluster_lock::lock_reply& r) {
         auto& o = self->state.obs;
-        o.cluster_state = lookup::unknown; // the grant changed it: read it again
         if (r.outcome != cluster_lock::lock_outcome::granted) {
+          o.cluster_state = lookup::unknown; // read it again
           o.lock = lock_answer::busy;
           resume(self);
           return;
         }
+        // The grant's write succeeded. When the lock was free as the cluster was read, the
+        // cluster is as read, with the lock now held (not read again: one GET less per
+        // restore); after a wait behind a backup or an upgrade it may have changed.
+        if (o.cluster_state == lookup::found && o.cluster && !o.cluster->status.lock && r.current)
+          o.cluster->status.lock = r.current;
+        else
+          o.cluster_state = lookup::unknown;
         o.lock = lock_answer::granted;
         o.fence = r.fence;
         if (r.previous) {
@@ -267,15 +291,40 @@ void acquire_lock(self_ptr self, const step& s) {
       });
 }
 
+/// Asks the controller for a slot under the per-tenant running limit (admission.hpp).
+void request_slot(self_ptr self) {
+  auto& st = self->state;
+  const auto& r = st.obs.restore;
+  slot_request req{st.ns, st.name_, r.spec.cluster, holder_of(r),
+                   r.metadata.creation_timestamp.value_or(model::timestamp{})};
+  self->request(st.config.controller, caf::infinite, std::move(req))
+    .then(
+      [self](slot_verdict& v) {
+        auto& st = self->state;
+        if (st.obs.slot.state != slot_answer::granted) { // not granted meanwhile
+          st.obs.slot.state = v.granted ? slot_answer::granted : slot_answer::queued;
+          st.obs.slot.message = v.granted ? std::string{} : waiting_message(st.ns, v);
+        }
+        resume(self);
+      },
+      retry_later(self, "slot request"));
+}
+
 void release_lock(self_ptr self) {
   auto& st = self->state;
   cluster_lock::release_request req{cluster_key_of(self), model::cluster_operation::restore,
                                     holder_of(st.obs.restore)};
   self->request(st.config.locks, caf::infinite, std::move(req))
     .then(
-      [self](cluster_lock::lock_reply&) {
-        self->state.obs.lock = lock_answer::released;
-        self->state.obs.cluster_state = lookup::unknown;
+      [self](cluster_lock::lock_reply& r) {
+        auto& o = self->state.obs;
+        o.lock = lock_answer::released;
+        // Released: the lock actor's write succeeded, the cluster is no longer ours (not read
+        // again). Anything else: read it again.
+        if (r.outcome == cluster_lock::lock_outcome::released && o.cluster)
+          o.cluster->status.lock.reset();
+        else
+          o.cluster_state = lookup::unknown;
         resume(self);
       },
       retry_later(self, "lock release"));
@@ -302,8 +351,9 @@ void create_job(self_ptr self) {
       ->request(self->state.config.gateway, caf::infinite, gateway::create_atom_v,
                 gateway::create_request<model::job>{job, gateway::priority::high})
       .then(
-        [self](const model::job&) {
-          self->state.obs.job = {}; // look it up and judge it like any other
+        [self](model::job& j) {
+          // Judged like a looked-up Job, from the create's answer (no GET).
+          judge_job(self, j);
           resume(self);
         },
         [self](caf::error& e) {
@@ -379,7 +429,16 @@ void perform(self_ptr self, const step& s) {
       if (s.healing && !st.obs.healing_since)
         st.obs.healing_since = st.obs.now;
       return write_status(self, s.status, s.event,
-                          [self, after = s.after] { wait_then_resume(self, after); });
+                          [self, after = s.after,
+                           for_slot = st.obs.slot.state == slot_answer::queued] {
+                            auto& st = self->state;
+                            if (for_slot && st.obs.slot.state == slot_answer::granted)
+                              return resume(self); // granted while the status was written
+                            st.slot_waiting = for_slot;
+                            wait_then_resume(self, after);
+                          });
+    case step_kind::request_slot:
+      return request_slot(self);
     case step_kind::look_up_cluster:
       return look_up_cluster(self);
     case step_kind::look_up_credentials:
@@ -403,6 +462,9 @@ void perform(self_ptr self, const step& s) {
     case step_kind::release_lock:
       return release_lock(self);
     case step_kind::done:
+      if (st.config.controller)
+        caf::anon_send(st.config.controller, restore_done{st.obs.restore.metadata.uid,
+                                                          st.obs.restore.metadata.resource_version});
       say(self, "done");
       self->quit();
       return;

@@ -33,6 +33,7 @@ struct child_entry {
 
 struct supervisor_state {
   restart_policy policy;
+  std::shared_ptr<restart_counters> counters; // optional
   std::vector<child_entry> children; // in start order
   std::vector<time_point> restarts;  // the supervisor's restarts within the last period
   std::uint64_t last_token = 0;
@@ -135,15 +136,19 @@ void on_restart_due(self_ptr self, const std::string& id, std::uint64_t token) {
   if (c == nullptr || c->pending != token)
     return; // stopped (or replaced) meanwhile
   c->pending = 0;
-  if (launch(self, *c))
+  if (launch(self, *c)) {
     ++c->restarts;
-  else
+    if (self->state.counters)
+      self->state.counters->record_restart(id);
+  } else
     on_crash(self, id); // a failed start counts as another crash
 }
 
 supervisor_actor::behavior_type supervisor_impl(self_ptr self, restart_policy policy,
-                                                std::vector<start_child> initial) {
+                                                std::vector<start_child> initial,
+                                                std::shared_ptr<restart_counters> counters) {
   self->state.policy = policy;
+  self->state.counters = std::move(counters);
   self->set_down_handler([self](caf::down_msg& dm) {
     auto* c = self->state.find(dm.source);
     if (c == nullptr)
@@ -207,8 +212,9 @@ supervisor_actor::behavior_type supervisor_impl(self_ptr self, restart_policy po
 } // namespace
 
 supervisor_actor spawn_supervisor(caf::actor_system& sys, restart_policy policy,
-                                  std::vector<start_child> initial) {
-  return sys.spawn(supervisor_impl, policy, std::move(initial));
+                                  std::vector<start_child> initial,
+                                  std::shared_ptr<restart_counters> counters) {
+  return sys.spawn(supervisor_impl, policy, std::move(initial), std::move(counters));
 }
 
 } // namespace baorestore::supervision

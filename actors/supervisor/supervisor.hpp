@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -36,6 +37,7 @@
 #include "caf/replies_to.hpp"
 #include "caf/typed_actor.hpp"
 
+#include "actors/supervisor/restart_counters.hpp"
 #include "actors/supervisor/restart_policy.hpp"
 
 namespace baorestore::supervision {
@@ -90,8 +92,10 @@ using supervisor_actor = caf::typed_actor<
 
 /// A supervisor with the given policy, starting `initial` children in order; if one of them
 /// fails to start, the supervisor quits with start_failed (and stops those already started).
+/// Each restart it makes is recorded in `counters` when given (shared with /metrics).
 supervisor_actor spawn_supervisor(caf::actor_system& sys, restart_policy policy,
-                                  std::vector<start_child> initial = {});
+                                  std::vector<start_child> initial = {},
+                                  std::shared_ptr<restart_counters> counters = nullptr);
 
 } // namespace baorestore::supervision
 

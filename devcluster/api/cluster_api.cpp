@@ -163,11 +163,35 @@ net::response cluster_api::handle(const net::request& req) {
   if (!opts_.bearer_token.empty() && req.header("authorization") != "Bearer " + opts_.bearer_token)
     return error_reply(make_error(401, "Unauthorized", "Unauthorized"));
   auto t = split_target(req.target);
-  if (auto p = parse_resource_path(t.path))
+  auto p = parse_resource_path(t.path);
+  count(req, p, p && (t.params.get("watch") == "true" || t.params.get("watch") == "1"));
+  if (p)
     return handle_resource(req, *p, t.params);
   if (req.method != "GET" && req.method != "HEAD")
     return not_found_reply();
   return handle_discovery(t.path, req.header("accept"));
+}
+
+void cluster_api::count(const net::request& req, const std::optional<resource_path>& p,
+                        bool watch) {
+  const auto& m = req.method;
+  bool named = p && !p->name.empty();
+  std::string verb = !p                ? "other"
+                     : m == "GET"      ? (named ? "get" : watch ? "watch" : "list")
+                     : m == "POST"     ? "create"
+                     : m == "PUT"      ? "update"
+                     : m == "PATCH"    ? "patch"
+                     : m == "DELETE"   ? (named ? "delete" : "deletecollection")
+                                       : "other";
+  std::string resource = !p ? "-" : p->subresource.empty() ? p->plural
+                                                           : p->plural + "/" + p->subresource;
+  std::lock_guard guard{counts_mtx_};
+  ++counts_[{std::move(verb), std::move(resource)}];
+}
+
+cluster_api::request_counts cluster_api::requests() const {
+  std::lock_guard guard{counts_mtx_};
+  return counts_;
 }
 
 } // namespace baorestore::devcluster::api

@@ -8,12 +8,15 @@
 // I/O thread. The store it wraps is thread-safe and may be shared.
 
 #include <atomic>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <boost/json/object.hpp>
@@ -57,6 +60,13 @@ public:
 
   const registry& served() const { return reg_; }
 
+  /// Requests handled so far, by verb (get, list, watch, create, update, patch, delete,
+  /// deletecollection; "other" for discovery and the rest, as the API server's audit verbs)
+  /// and resource ("openbaoclusters", "openbaorestores/status"; "-" when none). Benchmarks
+  /// read it; counting costs one map lookup under a mutex per request.
+  using request_counts = std::map<std::pair<std::string, std::string>, std::uint64_t>;
+  request_counts requests() const;
+
 private:
   net::response handle_discovery(const std::string& path, const std::string& accept) const;
   net::response handle_resource(const net::request& req, const resource_path& p,
@@ -93,8 +103,12 @@ private:
                                           const std::string& validation,
                                           std::map<std::string, std::string>& headers) const;
 
+  void count(const net::request& req, const std::optional<resource_path>& p, bool watch);
+
   object_store& store_;
   api_options opts_;
+  mutable std::mutex counts_mtx_;
+  request_counts counts_;
   registry reg_;
   std::shared_ptr<schema_table> schemas_ = std::make_shared<schema_table>();
   /// Open watches; each watch_source holds a token that decrements it when it goes.

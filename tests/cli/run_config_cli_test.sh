@@ -108,10 +108,19 @@ cat >"$work/later.yaml" <<'EOF'
 logLevel: debug
 leaderElection: {enabled: true}
 perTenantRunningLimit: 2
+supervisor: {intensity: 2, period: 30s}
+shutdownGracePeriod: 3s
+healthAddress: 127.0.0.1:0
 EOF
 run --config "$work/later.yaml" --kubeconfig /nonexistent
 expect_rc 2
-expect_err "run: not yet implemented, ignored: perTenantRunningLimit, logLevel"
+if grep -q "ignored:.*perTenantRunningLimit" "$work/err"; then
+  fail "perTenantRunningLimit is implemented"
+fi
+if grep -q "not yet implemented" "$work/err"; then fail "every setting is implemented now"; fi
+# After the configuration, stderr carries JSON log lines: the unusable kubeconfig is one.
+grep -q '^{"time":"[0-9T:.-]*Z","level":"error","msg":' "$work/err" \
+  || fail "expected a JSON error line on stderr"
 run --config "$srcdir/config/baorestore.yaml" --kubeconfig /nonexistent
 expect_rc 2
 if grep -q "not yet implemented" "$work/err"; then fail "defaults reported as ignored"; fi

@@ -100,6 +100,7 @@ leaderElection:
   renewDeadline: 20s
   retryPeriod: 5s
 logLevel: debug
+shutdownGracePeriod: 20s
 executorImage: registry.example/backup:1.2
 kubeconfig: /etc/kube/config
 )";
@@ -125,6 +126,7 @@ operator_config full_config() {
   c.leader_election.renew_deadline = 20s;
   c.leader_election.retry_period = 5s;
   c.log = log_level::debug;
+  c.shutdown_grace_period = 20s;
   c.executor_image = "registry.example/backup:1.2";
   c.kubeconfig = "/etc/kube/config";
   return c;
@@ -147,6 +149,7 @@ CAF_TEST(defaults are those of issue 7) {
   CAF_CHECK(c.leader_election.renew_deadline == 10s);
   CAF_CHECK(c.leader_election.retry_period == 2s);
   CAF_CHECK(c.log == log_level::info);
+  CAF_CHECK(c.shutdown_grace_period == 10s);
   auto problems = validate(c);
   CAF_CHECK_EQUAL(dump(problems), "");
   // An empty file, a file of comments and an empty mapping are the defaults.

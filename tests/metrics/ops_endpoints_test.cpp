@@ -40,7 +40,9 @@ bool has_line(const std::string& text, const std::string& line) {
 
 struct fixture {
   metrics::ops_sources sources{std::make_shared<gateway::gateway_counters>(),
-                               std::make_shared<restore::restore_stats>(), nullptr};
+                               std::make_shared<restore::restore_stats>(), nullptr,
+                               std::make_shared<cluster_lock::lock_counters>(),
+                               std::make_shared<supervision::restart_counters>()};
 };
 
 } // namespace
@@ -92,6 +94,53 @@ CAF_TEST(gateway counters appear with their labels) {
   CAF_CHECK(has_line(text, R"(baorestore_gateway_retries_total{resource="jobs",verb="get"} 1)"));
   CAF_CHECK(has_line(text, R"(baorestore_gateway_queue_depth{tenant="tenant-a"} 4)"));
   CAF_CHECK(has_line(text, R"(baorestore_gateway_request_duration_seconds_bucket{resource="jobs",verb="get",le="0.025"} 1)"));
+}
+
+CAF_TEST(lock and restart counters appear with their labels) {
+  using namespace std::chrono_literals;
+  auto& l = *sources.locks;
+  l.record_acquire("Restore", cluster_lock::acquire_outcome::granted);
+  l.record_acquire("Restore", cluster_lock::acquire_outcome::forced);
+  l.record_acquire("Backup", cluster_lock::acquire_outcome::busy);
+  l.record_wait("Restore", 3s);
+  cluster_lock::lock_counters::time_point t0{};
+  l.hold_started("tenant-a/vault", "Restore", "openbaorestore/r1/uid", t0);
+  l.lock_seen("tenant-a/vault", "", t0 + 45s);
+  sources.restarts->record_restart("restore/tenant-a/r1");
+  auto text = "\n" + get(sources, "/metrics").body;
+  CAF_CHECK(has_line(text, R"(baorestore_lock_acquisitions_total{operation="Restore",outcome="granted"} 1)"));
+  CAF_CHECK(has_line(text, R"(baorestore_lock_acquisitions_total{operation="Restore",outcome="forced"} 1)"));
+  CAF_CHECK(has_line(text, R"(baorestore_lock_acquisitions_total{operation="Backup",outcome="busy"} 1)"));
+  CAF_CHECK(has_line(text, R"(baorestore_lock_wait_seconds_bucket{operation="Restore",le="5"} 1)"));
+  CAF_CHECK(has_line(text, R"(baorestore_lock_wait_seconds_count{operation="Restore"} 1)"));
+  CAF_CHECK(has_line(text, R"(baorestore_lock_hold_seconds_bucket{operation="Restore",le="30"} 0)"));
+  CAF_CHECK(has_line(text, R"(baorestore_lock_hold_seconds_bucket{operation="Restore",le="60"} 1)"));
+  CAF_CHECK(has_line(text, R"(baorestore_lock_hold_seconds_sum{operation="Restore"} 45)"));
+  CAF_CHECK(has_line(text, R"(baorestore_actor_restarts_total{kind="restore"} 1)"));
+}
+
+CAF_TEST(the restarts series exists before the first restart) {
+  auto text = "\n" + get(sources, "/metrics").body;
+  CAF_CHECK(has_line(text, R"(baorestore_actor_restarts_total{kind="restore"} 0)"));
+  CAF_CHECK(has_line(text, "# TYPE baorestore_lock_wait_seconds histogram"));
+}
+
+CAF_TEST(the health address serves the probes and nothing else) {
+  auto get_health = [this](std::string target) {
+    net::request r;
+    r.method = "GET";
+    r.target = std::move(target);
+    return metrics::handle_health(sources, r);
+  };
+  auto h = get_health("/healthz");
+  CAF_CHECK_EQUAL(h.status, 200);
+  auto before = get_health("/readyz");
+  CAF_CHECK_EQUAL(before.status, 503);
+  sources.restores->resync({});
+  auto after = get_health("/readyz?verbose");
+  CAF_CHECK_EQUAL(after.status, 200);
+  auto m = get_health("/metrics");
+  CAF_CHECK_EQUAL(m.status, 404);
 }
 
 CAF_TEST(with leader election readiness needs leadership known and a leader synced) {

@@ -187,4 +187,25 @@ CAF_TEST(a crashed job watcher is restarted with its restore which then complete
   CAF_CHECK_EQUAL(lock_holder(), "");
 }
 
+CAF_TEST(a step that keeps failing is retried with a growing backoff) {
+  config.retry_backoff.jitter = 0; // 2 s, 4 s, 8 s, ... up to 60 s
+  // Every create fails (Events are best effort; the ServiceAccount is the step that fails).
+  store->fail_next(gateway::verb::create, gateway::api_errc::server_error, 1000);
+  start(make_restore());
+  auto failed_sa = [this] { return count(gateway::verb::create, "ServiceAccount", true); };
+  CAF_CHECK_EQUAL(failed_sa(), 1u);
+  // Attempts at 0, 2, 6, 14, 30, 62 and 122 s: seven within two minutes (a fixed 2 s
+  // interval would have made sixty).
+  run_for(125s, 1s);
+  auto attempts = failed_sa();
+  CAF_CHECK_EQUAL(attempts, 7u);
+  // The cluster stays locked meanwhile: the restore holds it and will use it.
+  CAF_CHECK_EQUAL(lock_holder(), holder());
+  // The API server heals: the next attempt (after at most the 60 s ceiling) goes through.
+  store->fail_next(gateway::verb::create, gateway::api_errc::server_error, 0);
+  run_for(61s, 1s);
+  CAF_CHECK(phase() == restore_phase::running);
+  CAF_CHECK_EQUAL(count(gateway::verb::create, "Job"), 1u);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

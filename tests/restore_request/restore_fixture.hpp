@@ -55,7 +55,9 @@ struct restore_fixture : test_coordinator_fixture<> {
              + std::chrono::duration_cast<std::chrono::seconds>(sched.clock().now() - started);
     };
     if (std::getenv("RESTORE_LOG")) // what each restore actor does, for debugging a test
-      config.log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+      config.log = [](const log_entry& e) {
+        std::fprintf(stderr, "%s/%s: %s\n", e.namespace_.c_str(), e.name.c_str(), e.msg.c_str());
+      };
     supervision::restart_policy p;
     p.intensity = 100;
     p.backoff_base = 100ms;

@@ -83,7 +83,9 @@ struct fixture {
     cc.restores.job_polls.ceiling = 500ms;
     cc.restores.decisions.lock_wait = 2s;
     if (std::getenv("RESTORE_LOG"))
-      cc.restores.log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+      cc.restores.log = [](const restore::log_entry& e) {
+        std::fprintf(stderr, "%s/%s: %s\n", e.namespace_.c_str(), e.name.c_str(), e.msg.c_str());
+      };
     controller = restore::spawn_restore_controller(*sys, cc);
   }
 

@@ -48,6 +48,14 @@ struct restore_state {
   /// The credentials Secret between its lookup and the probe that signs with it; not kept.
   std::optional<model::secret> credentials_for_probe;
   std::string last_log;
+  /// In the wait of a restore queued for a slot: slot_granted ends it at once.
+  bool slot_waiting = false;
+  /// The kind of the step being performed, and of the step whose request failed last with
+  /// how many failures in a row: the retry backoff grows while the same step keeps failing
+  /// and starts over once the restore moves on to another step.
+  step_kind performing = step_kind::done;
+  std::optional<step_kind> failing;
+  std::uint32_t failures = 0;
   std::mt19937_64 rng{std::random_device{}()};
 };
 
@@ -60,7 +68,8 @@ void advance(self_ptr self);
 void resume(self_ptr self);
 /// Observe again after `after`: every lookup is made afresh.
 void wait_then_resume(self_ptr self, std::chrono::milliseconds after);
-void say(self_ptr self, const std::string& what);
+void say(self_ptr self, const std::string& what,
+         log_entry::severity level = log_entry::severity::info);
 cluster_lock::cluster_key cluster_key_of(self_ptr self);
 
 // restore_steps.cpp: one function per step kind
