@@ -9,6 +9,7 @@
 // Each run is deterministic: rapidcheck draws the commands, including which actor runs next.
 #define CAF_SUITE lock_property
 #include <cstdlib>
+#include <type_traits>
 
 #include <rapidcheck.h>
 
@@ -53,6 +54,7 @@ caf::behavior belief_client(caf::event_based_actor* self, lock_registry_actor re
                             std::shared_ptr<belief_log> log) {
   auto forward = [=](auto request, bool is_acquire) {
     auto key = request.cluster;
+    constexpr bool is_release = std::is_same_v<decltype(request), release_request>;
     ++log->sent;
     self->request(registry, caf::infinite, std::move(request))
       .then(
@@ -75,6 +77,11 @@ caf::behavior belief_client(caf::event_based_actor* self, lock_registry_actor re
         [=](caf::error&) {
           ++log->answered;
           ++totals.errors;
+          // A release that failed may still have been written (its lock actor was killed
+          // between the write and the reply): the holder gave the lock up either way, so
+          // its belief no longer counts. Acquire and renew errors leave the belief as it is.
+          if (is_release)
+            log->holds[key] = false;
         });
   };
   return {
