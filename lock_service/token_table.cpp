@@ -7,6 +7,8 @@
 #include <openssl/evp.h>
 #include <yaml-cpp/yaml.h>
 
+#include "model/text.hpp"
+
 namespace baorestore::lock_service {
 
 namespace {
@@ -19,16 +21,6 @@ struct parse_failure {
   throw parse_failure{{std::move(path), std::move(message)}};
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 sha256_digest parse_digest(const YAML::Node& n, const std::string& path) {
   if (!n.IsScalar())
     fail(path, "expected 64 hex digits (the SHA-256 of the token)");
@@ -38,8 +30,8 @@ sha256_digest parse_digest(const YAML::Node& n, const std::string& path) {
     fail(path, "expected 64 hex digits (the SHA-256 of the token), got "
                  + std::to_string(text.size()) + " characters");
   for (std::size_t i = 0; i < d.size(); ++i) {
-    int hi = hex_value(text[2 * i]);
-    int lo = hex_value(text[2 * i + 1]);
+    int hi = model::hex_digit_value(text[2 * i]);
+    int lo = model::hex_digit_value(text[2 * i + 1]);
     if (hi < 0 || lo < 0)
       fail(path, "not a hex digit at position " + std::to_string(hi < 0 ? 2 * i : 2 * i + 1));
     d[i] = static_cast<std::uint8_t>(hi * 16 + lo);

@@ -2,19 +2,11 @@
 
 #include <vector>
 
+#include "model/text.hpp"
+
 namespace baorestore::devcluster::api {
 
 namespace {
-
-int hex(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
 
 std::vector<std::string> segments(std::string_view path) {
   std::vector<std::string> out;
@@ -38,9 +30,10 @@ std::string percent_decode(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] == '+') {
       out += ' ';
-    } else if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0
-               && hex(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
+    } else if (text[i] == '%' && i + 2 < text.size() && model::hex_digit_value(text[i + 1]) >= 0
+               && model::hex_digit_value(text[i + 2]) >= 0) {
+      out += static_cast<char>(model::hex_digit_value(text[i + 1]) * 16
+                               + model::hex_digit_value(text[i + 2]));
       i += 2;
     } else {
       out += text[i];
