@@ -95,6 +95,16 @@ void gateway_families(std::vector<MetricFamily>& out, const gateway::counters_sn
     depth.metric.push_back(m);
   }
   out.push_back(std::move(depth));
+  auto hits = family("baorestore_gateway_cache_hits_total",
+                     "Gets answered from a watch cache, by resource (no API request)",
+                     MetricType::Counter);
+  for (const auto& [resource, n] : s.cache_hits) {
+    ClientMetric m;
+    m.label = {{"resource", resource}};
+    m.counter.value = static_cast<double>(n);
+    hits.metric.push_back(m);
+  }
+  out.push_back(std::move(hits));
 }
 
 void lock_families(std::vector<MetricFamily>& out, const cluster_lock::lock_counters_snapshot& s) {

@@ -61,6 +61,13 @@ template <class T>
 struct get_request {
   object_ref<T> ref;
   priority prio = priority::normal;
+  /// May be answered from the gateway's watch cache: when a watch of kind T that covers
+  /// ref's namespace has listed (synced) and holds the object, its latest version there is
+  /// the answer and no request reaches the API server; otherwise (no such watch, not synced
+  /// yet, object not in it) this is a live GET. A cached answer may trail the API server by
+  /// the watch's latency: ask for one only where a stale version costs a retry (a write's
+  /// resourceVersion precondition answers 409), never a wrong decision.
+  bool cached = false;
 };
 
 template <class T>

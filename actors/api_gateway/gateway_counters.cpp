@@ -27,6 +27,11 @@ void gateway_counters::record_retry(http_verb verb, std::string_view resource) {
   ++data_.retries[verb_resource{verb, std::string{resource}}];
 }
 
+void gateway_counters::record_cache_hit(std::string_view resource) {
+  std::lock_guard guard{mtx_};
+  ++data_.cache_hits[std::string{resource}];
+}
+
 void gateway_counters::set_queue_depth(std::string_view tenant, std::size_t depth) {
   std::lock_guard guard{mtx_};
   if (depth == 0)

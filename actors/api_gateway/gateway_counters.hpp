@@ -1,6 +1,7 @@
 #pragma once
 // What the gateway counts, for a later Prometheus export: requests by verb, resource and
-// status code; latency histograms by verb and resource; retries; queue depth per tenant.
+// status code; latency histograms by verb and resource; retries; queue depth per tenant;
+// gets answered from a watch cache (no request) by resource.
 // Thread-safe (the I/O thread records, an exporter snapshots); snapshot() returns plain
 // values so the exporter needs no lock of ours.
 
@@ -52,6 +53,7 @@ struct counters_snapshot {
   std::map<verb_resource, latency_histogram> latency;
   std::map<verb_resource, std::uint64_t> retries;
   std::map<std::string, std::size_t> queue_depth; // tenants with a non-zero depth
+  std::map<std::string, std::uint64_t> cache_hits; // by resource
 };
 
 class gateway_counters {
@@ -62,6 +64,9 @@ public:
 
   /// One resend of a request.
   void record_retry(http_verb verb, std::string_view resource);
+
+  /// One get answered from a watch cache (it made no request, so record_request saw none).
+  void record_cache_hit(std::string_view resource);
 
   /// The queue depth of `tenant` now; 0 drops the tenant (its gauge disappears), so
   /// namespaces that come and go do not accumulate.

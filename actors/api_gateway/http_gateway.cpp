@@ -59,9 +59,38 @@ caf::typed_response_promise<T> submit_for(self_ptr self, pending p) {
   return rp;
 }
 
+/// The cache of a watch of kind T (`w.kind` says which kind a watch has).
+template <class T>
+object_cache<T>& cache_of(watch_state& w) {
+  return *static_cast<object_cache<T>*>(w.cache.get());
+}
+
+/// The object as a synced watch of its kind and namespace holds it; null when none does.
+template <class T>
+const T* find_cached(self_ptr self, const object_ref<T>& ref) {
+  auto key = cache_key(ref.namespace_, ref.name);
+  for (auto& [id, w] : self->state.watches) {
+    if (w.kind != api_kind<T>::name || !w.cache || !w.synced
+        || !(w.tenant.empty() || w.tenant == ref.namespace_))
+      continue;
+    auto& objects = cache_of<T>(w);
+    if (auto i = objects.find(key); i != objects.end())
+      return &i->second;
+  }
+  return nullptr;
+}
+
 template <class T>
 caf::typed_response_promise<T> do_get(self_ptr self, const get_request<T>& req) {
   const auto& k = api_kind<T>::path;
+  if (req.cached) {
+    if (const T* hit = find_cached(self, req.ref)) {
+      self->state.config.counters->record_cache_hit(k.plural);
+      auto rp = self->make_response_promise<T>();
+      rp.deliver(*hit);
+      return rp;
+    }
+  }
   auto p = make_pending(self, http_verb::get, k.plural, req.ref.namespace_, req.prio);
   p.method = "GET";
   p.target = object_path(k, req.ref.namespace_, req.ref.name);
@@ -183,13 +212,17 @@ caf::typed_response_promise<deleted> do_delete(self_ptr self,
   return rp;
 }
 
-/// A watch of kind T: its relist feeds watch_synced, its events watch_event.
+/// A watch of kind T: its relist feeds watch_synced, its events watch_event; both keep the
+/// watch's cache (when it has one) up to date before the subscriber hears of them.
 template <class T>
 std::uint64_t do_watch(self_ptr self, const watch_request<T>& req) {
   watch_state w;
   w.collection = collection_path(api_kind<T>::path, req.namespace_);
+  w.kind = api_kind<T>::name;
   w.tenant = req.namespace_;
   w.label_selector = req.label_selector;
+  if (req.label_selector.empty())
+    w.cache = std::make_shared<object_cache<T>>();
   w.subscriber = req.subscriber;
   auto opts = reply_options(self);
   w.relist = [self, req](std::uint64_t id) {
@@ -201,10 +234,18 @@ std::uint64_t do_watch(self_ptr self, const watch_request<T>& req) {
                       return;
                     if (!x)
                       return watch_failed(self, id);
-                    i->second.resource_version = x->metadata.resource_version;
-                    caf::anon_send(i->second.subscriber,
-                               watch_synced<T>{id, std::move(x->items),
-                                               x->metadata.resource_version});
+                    auto& ws = i->second;
+                    ws.resource_version = x->metadata.resource_version;
+                    if (ws.cache) {
+                      object_cache<T> fresh;
+                      for (const auto& obj : x->items)
+                        fresh.emplace(cache_key(obj.metadata.namespace_, obj.metadata.name), obj);
+                      cache_of<T>(ws) = std::move(fresh);
+                      ws.synced = true;
+                    }
+                    caf::anon_send(ws.subscriber,
+                                   watch_synced<T>{id, std::move(x->items),
+                                                   x->metadata.resource_version});
                     connect_watch(self, id);
                   });
   };
@@ -212,11 +253,19 @@ std::uint64_t do_watch(self_ptr self, const watch_request<T>& req) {
     auto d = api_kind<T>::decode(line.object_json, opts);
     if (!d)
       return false;
-    ws.resource_version = d.value->metadata.resource_version;
+    auto& obj = *d.value;
+    ws.resource_version = obj.metadata.resource_version;
     auto type = line.type == watch_line_type::added     ? watch_event_type::added
                 : line.type == watch_line_type::deleted ? watch_event_type::deleted
                                                         : watch_event_type::modified;
-    caf::anon_send(ws.subscriber, watch_event<T>{id, type, std::move(*d.value)});
+    if (ws.cache) {
+      auto key = cache_key(obj.metadata.namespace_, obj.metadata.name);
+      if (type == watch_event_type::deleted)
+        cache_of<T>(ws).erase(key);
+      else
+        cache_of<T>(ws).insert_or_assign(std::move(key), obj);
+    }
+    caf::anon_send(ws.subscriber, watch_event<T>{id, type, std::move(obj)});
     return true;
   };
   return start_watch(self, std::move(w));

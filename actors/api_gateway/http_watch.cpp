@@ -39,6 +39,7 @@ void relist_now(std::uint64_t id, watch_state& w) {
   }
   ++w.generation;
   w.resource_version.clear();
+  w.synced = false; // events were missed: cached gets go to the server until the list is in
   w.relist(id);
 }
 

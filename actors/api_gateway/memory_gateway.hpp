@@ -22,6 +22,7 @@
 // It serves unit tests (deterministic, with scripted faults and outside writers) and
 // benchmarks. The development cluster's HTTP server serves the same store over sockets.
 // It serves no watches (a watch request is answered bad_request): the HTTP gateway does.
+// Having no watch cache either, it answers a cached get (get_request::cached) as a live get.
 
 #include <cstdint>
 #include <memory>

@@ -80,6 +80,19 @@ CAF_TEST(retries and queue depths) {
   CAF_CHECK(s.requests.empty());
 }
 
+CAF_TEST(cache hits are counted by resource and are no requests) {
+  gateway_counters c;
+  c.record_cache_hit("openbaoclusters");
+  c.record_cache_hit("openbaoclusters");
+  c.record_cache_hit("openbaorestores");
+  auto s = c.snapshot();
+  CAF_CHECK(s.cache_hits
+            == (std::map<std::string, std::uint64_t>{{"openbaoclusters", 2},
+                                                      {"openbaorestores", 1}}));
+  CAF_CHECK(s.requests.empty());
+  CAF_CHECK(s.latency.empty());
+}
+
 CAF_TEST(recording from several threads loses nothing) {
   gateway_counters c;
   std::vector<std::thread> threads;

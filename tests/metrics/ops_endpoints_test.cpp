@@ -86,6 +86,8 @@ CAF_TEST(gateway counters appear with their labels) {
   g.record_request(gateway::http_verb::patch, "openbaoclusters", 409, std::chrono::milliseconds{3});
   g.record_retry(gateway::http_verb::get, "jobs");
   g.set_queue_depth("tenant-a", 4);
+  g.record_cache_hit("openbaoclusters");
+  g.record_cache_hit("openbaoclusters");
   auto m = get(sources, "/metrics");
   CAF_CHECK(m.content_type.find("version=0.0.4") != std::string::npos);
   auto text = "\n" + m.body;
@@ -93,6 +95,7 @@ CAF_TEST(gateway counters appear with their labels) {
   CAF_CHECK(has_line(text, R"(baorestore_gateway_requests_total{code="409",resource="openbaoclusters",verb="patch"} 1)"));
   CAF_CHECK(has_line(text, R"(baorestore_gateway_retries_total{resource="jobs",verb="get"} 1)"));
   CAF_CHECK(has_line(text, R"(baorestore_gateway_queue_depth{tenant="tenant-a"} 4)"));
+  CAF_CHECK(has_line(text, R"(baorestore_gateway_cache_hits_total{resource="openbaoclusters"} 2)"));
   CAF_CHECK(has_line(text, R"(baorestore_gateway_request_duration_seconds_bucket{resource="jobs",verb="get",le="0.025"} 1)"));
 }
 

@@ -10,6 +10,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "caf/actor.hpp"
@@ -75,10 +76,28 @@ struct pending {
   std::function<void(caf::error)> on_error;
 };
 
+/// A watch's cache: the objects it delivered, by "namespace/name" (cache_key).
+template <class T>
+using object_cache = std::unordered_map<std::string, T>;
+
+inline std::string cache_key(std::string_view namespace_, std::string_view name) {
+  std::string key;
+  key.reserve(namespace_.size() + 1 + name.size());
+  key.append(namespace_).append("/").append(name);
+  return key;
+}
+
 struct watch_state {
   std::string collection; // the collection's path
-  std::string tenant;
+  std::string_view kind;  // api_kind<T>::name of the watched kind
+  std::string tenant;     // "" for all namespaces
   std::string label_selector;
+  /// The object_cache<T> of the watched kind (as `kind` says): replaced by each list,
+  /// updated by each event. Null for a watch with a label selector, which cannot answer for
+  /// objects outside it. Cached gets read it only while `synced`: from the first successful
+  /// list on, except while relisting after 410 Gone (events were missed).
+  std::shared_ptr<void> cache;
+  bool synced = false;
   std::string resource_version; // where the stream resumes; "" relists
   std::uint64_t generation = 0; // bumped per connection: older callbacks are ignored
   std::shared_ptr<net::stream_handle> stream;
