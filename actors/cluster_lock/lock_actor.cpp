@@ -63,6 +63,10 @@ lock_actor_impl::behavior_type lock_actor(lock_self self, lock_actor_args args) 
       note_routed(self);
       if (r.holder.empty())
         return caf::make_error(lock_errc::invalid_request);
+      // Nothing read yet and nothing in flight: the requester's view of a free lock saves
+      // the read (its version is the grant's precondition, so a stale one only costs a 409).
+      if (!self->state.cluster && self->state.ops.empty() && !r.seen_free_at.empty())
+        assume_free_at(self, r.seen_free_at);
       pending_op op;
       op.kind = op_kind::acquire;
       op.acquire = std::move(r);

@@ -15,6 +15,11 @@ gateway::object_ref<model::openbao_cluster> ref_of(const cluster_key& k) {
   return {k.namespace_, k.name};
 }
 
+lock_reply granted_on(lock_reply r, std::string version) {
+  r.decided_on = std::move(version);
+  return r;
+}
+
 bool is_transient(const caf::error& e) {
   using gateway::api_errc;
   return e == api_errc::transport || e == api_errc::server_error
@@ -167,6 +172,7 @@ void on_written(lock_self self, model::openbao_cluster c);
 void write_lock(lock_self self, std::string patch) {
   auto& st = self->state;
   auto seq = st.ops.front().seq;
+  st.ops.front().decided_on = st.cluster->resource_version;
   gateway::patch_request<model::openbao_cluster> req{
     ref_of(st.key), std::move(patch), st.cluster->resource_version,
     gateway::priority::high};
@@ -258,7 +264,8 @@ void act_on_acquire(lock_self self) {
         st.lock_changed = true; // a waiter left: look at the others again
       count_acquire(self, op.acquire, acquire_outcome::granted);
       count_grant(self, op.acquire); // goes on; or, held since before this process, starts
-      return reply(self, reply_of(lock_outcome::granted, d.next));
+      return reply(self, granted_on(reply_of(lock_outcome::granted, d.next),
+                                    st.cluster->resource_version));
     case acquire_verdict::busy:
       return on_busy(self);
   }
@@ -348,12 +355,13 @@ void on_written(lock_self self, model::openbao_cluster c) {
       count_acquire(self, op.acquire,
                     op.previous ? acquire_outcome::forced : acquire_outcome::granted);
       count_grant(self, op.acquire);
-      return reply(self, reply_of(lock_outcome::granted, st.lock(), op.previous));
+      return reply(self, granted_on(reply_of(lock_outcome::granted, st.lock(), op.previous),
+                                    op.decided_on));
     }
     case op_kind::release:
       return reply(self, reply_of(lock_outcome::released, std::nullopt));
     case op_kind::renew:
-      return reply(self, reply_of(lock_outcome::granted, st.lock()));
+      return reply(self, granted_on(reply_of(lock_outcome::granted, st.lock()), op.decided_on));
     case op_kind::query:
     case op_kind::refresh:
       break; // they never write

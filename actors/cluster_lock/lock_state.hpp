@@ -63,6 +63,7 @@ struct pending_op {
   caf::strong_actor_ptr requester; // the actor that asked (delegation keeps it the sender)
   std::optional<waiter> served;    // serve: the waiter being granted (promise moved to reply)
   std::optional<model::operation_lock> previous; // acquire write: the lock taken over
+  std::string decided_on; // a write's precondition: the version its decision was made on
   int conflicts = 0;
   int failures = 0;
   bool stale = false; // a 409 said our copy of the cluster is old: read before deciding

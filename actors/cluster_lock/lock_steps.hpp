@@ -43,6 +43,9 @@ void tell_lost(lock_self self, const current_lock& now);
 
 /// Takes in a version of the cluster; see lock_tracking.cpp.
 void observe(lock_self self, model::openbao_cluster c);
+/// Before any read: the cluster as a requester saw it, free at `version` (not counted as a
+/// sighting of the lock: it is a guess until a write against it succeeds).
+void assume_free_at(lock_self self, std::string version);
 
 void note_activity(lock_self self);
 void arm_idle(lock_self self, caf::timespan after);

@@ -165,6 +165,10 @@ void observe(lock_self self, model::openbao_cluster c) {
     tell_lost(self, after);
 }
 
+void assume_free_at(lock_self self, std::string version) {
+  self->state.cluster = cached_cluster{std::move(version), std::nullopt};
+}
+
 // -- idleness -----------------------------------------------------------------------------
 
 // One timer at most: it checks how long the actor has really been idle when it fires and

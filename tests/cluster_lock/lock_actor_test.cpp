@@ -88,6 +88,61 @@ CAF_TEST(a conflict from an outside writer makes the actor re-read and answer bu
   CAF_CHECK(calls[1].verb == verb::get);          // re-read, then busy: no second write
 }
 
+CAF_TEST(a fresh lock actor grants against the version the requester saw free without reading) {
+  auto seen = store->cluster(k1.namespace_, k1.name)->metadata.resource_version;
+  auto a = make_client();
+  auto req = acquire(restore_op, "openbaorestore/r1/uid-1");
+  req.seen_free_at = seen;
+  tell(a, req);
+  settle();
+  CAF_REQUIRE(a.log->granted(0));
+  CAF_CHECK_EQUAL(a.log->answers[0]->decided_on, seen);
+  CAF_CHECK_EQUAL(stored_holder(), "openbaorestore/r1/uid-1");
+  auto calls = store->calls();
+  CAF_REQUIRE_EQUAL(calls.size(), 1u); // the write alone, conditional on that version
+  CAF_CHECK(calls[0].verb == verb::patch_status);
+  CAF_CHECK_EQUAL(calls[0].precondition, seen);
+}
+
+CAF_TEST(a stale version seen free costs a conflict and a read never a wrong grant) {
+  auto seen = store->cluster(k1.namespace_, k1.name)->metadata.resource_version;
+  // A backup took the lock after the requester looked (its view is stale).
+  CAF_REQUIRE(store->patch_cluster_status(
+    k1.namespace_, k1.name,
+    R"({"status":{"operationLock":{"operation":"Backup","holder":"openbaocluster/backup"}}})"));
+  auto a = make_client();
+  auto req = acquire(restore_op, "openbaorestore/r1/uid-1");
+  req.seen_free_at = seen;
+  tell(a, req);
+  settle();
+  CAF_REQUIRE(a.log->outcome_is(0, lock_outcome::busy));
+  CAF_CHECK_EQUAL(stored_holder(), "openbaocluster/backup");
+  auto calls = store->calls();
+  CAF_REQUIRE_EQUAL(calls.size(), 2u);
+  CAF_CHECK(calls[0].verb == verb::patch_status); // 409
+  CAF_CHECK(calls[1].verb == verb::get);
+  // Freed meanwhile (the cluster changed again): granted on the version read, which the
+  // reply names, so the requester knows the cluster changed since it looked.
+  // The actor has read the cluster now: a requester's (old) view no longer replaces it.
+  CAF_REQUIRE(store->patch_cluster_status(k1.namespace_, k1.name,
+                                          R"({"status":{"operationLock":null}})"));
+  auto freed = *store->cluster(k1.namespace_, k1.name);
+  self->send(registry, cluster_observed{freed}); // as the cluster watch hands it in
+  settle();
+  store->clear_calls();
+  auto b = make_client();
+  auto again = acquire(restore_op, "openbaorestore/r2/uid-2");
+  again.seen_free_at = seen;
+  tell(b, again);
+  settle();
+  CAF_REQUIRE(b.log->granted(0));
+  CAF_CHECK_EQUAL(b.log->answers[0]->decided_on, freed.metadata.resource_version);
+  CAF_CHECK_NOT_EQUAL(b.log->answers[0]->decided_on, seen);
+  auto write = store->calls();
+  CAF_REQUIRE_EQUAL(write.size(), 1u);
+  CAF_CHECK_EQUAL(write[0].precondition, freed.metadata.resource_version);
+}
+
 CAF_TEST(release by a non-holder leaves the lock) {
   auto a = make_client();
   auto x = make_client();
