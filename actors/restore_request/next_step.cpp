@@ -114,13 +114,14 @@ step heal_or_fail(const observation& o, const restore_config& config, std::strin
   return s;
 }
 
-step phase_change(const observation& o, restore_phase to, std::string message) {
+/// A phase change, written with its message. No Event: the phase is in the status, where
+/// `kubectl get -w` shows it; Events are for what the status cannot show as well (DESIGN
+/// §8: Warnings on failure and override) and for the audit trail of a completed restore.
+step phase_change(restore_phase to, std::string message) {
   step s;
   s.kind = step_kind::update_status;
   s.status.phase = to;
-  s.status.message = message;
-  s.event = event_note{"Normal", std::string{model::to_string(to)}, std::move(message)};
-  (void) o;
+  s.status.message = std::move(message);
   return s;
 }
 
@@ -154,11 +155,21 @@ std::string job_name_of(const observation& o);
 
 // -- the phases ------------------------------------------------------------------------------
 
+/// Whether the cluster may be read from the gateway's watch cache: before the lock is
+/// granted, where the lock write's resourceVersion precondition catches a stale view. Once
+/// granted (or lost) the cluster is read live.
+bool may_read_cached(const observation& o) {
+  return o.lock == lock_answer::none || o.lock == lock_answer::busy;
+}
+
 /// Validation step 2: the cluster (nullopt: it is fine).
 std::optional<step> check_cluster(const observation& o, const restore_config& config) {
   switch (o.cluster_state) {
-    case lookup::unknown:
-      return just(step_kind::look_up_cluster);
+    case lookup::unknown: {
+      auto s = just(step_kind::look_up_cluster);
+      s.cached = may_read_cached(o);
+      return s;
+    }
     case lookup::failed:
       return heal_or_fail(o, config, "ClusterUnreadable",
                           "cannot read OpenBaoCluster " + cluster_name(o));
@@ -282,7 +293,7 @@ std::optional<step> check_conflicts(const observation& o) {
 
 /// The conditions and fields the restore shows once its Job exists.
 step to_running(const observation& o) {
-  auto s = phase_change(o, restore_phase::running,
+  auto s = phase_change(restore_phase::running,
                         "restore Job " + job_name_of(o) + " is running");
   s.status.set_start_time = !o.restore.status.start_time;
   s.status.snapshot_key = o.restore.spec.source.key;
@@ -303,14 +314,18 @@ step to_running(const observation& o) {
   return s;
 }
 
-step validating(const observation& o, const restore_config& config) {
-  auto errors = model::validate_restore_spec(o.restore.spec);
-  if (!errors.empty()) {
-    std::string message;
-    for (const auto& e : errors)
-      message += (message.empty() ? "" : "; ") + model::to_string(e);
-    return fail(o, "InvalidSpec", message);
-  }
+/// A restore never fails on a cached view of its cluster (it may trail the API server: the
+/// cluster initialized, or its OIDC enabled, a moment ago): such a failure is decided again
+/// over the cluster read live.
+step confirmed(const observation& o, step s) {
+  bool fails = s.kind == step_kind::update_status && s.status.phase == restore_phase::failed;
+  if (fails && o.cluster_state == lookup::found && o.cluster_cached)
+    return just(step_kind::look_up_cluster);
+  return s;
+}
+
+/// Validation past the spec rules, from the cluster on (what `confirmed` guards).
+step validate_against_cluster(const observation& o, const restore_config& config) {
   for (auto check : {check_cluster, check_auth, check_snapshot})
     if (auto s = check(o, config))
       return *s;
@@ -319,8 +334,7 @@ step validating(const observation& o, const restore_config& config) {
   if (auto s = check_conflicts(o))
     return *s;
   switch (o.job.state) {
-    case job_state::unknown:
-      return just(step_kind::look_up_job);
+    case job_state::unknown: // created at once: one that exists is read and judged then
     case job_state::missing:
       return just(step_kind::create_job);
     case job_state::foreign:
@@ -328,6 +342,17 @@ step validating(const observation& o, const restore_config& config) {
     default:
       return to_running(o);
   }
+}
+
+step validating(const observation& o, const restore_config& config) {
+  auto errors = model::validate_restore_spec(o.restore.spec);
+  if (!errors.empty()) {
+    std::string message;
+    for (const auto& e : errors)
+      message += (message.empty() ? "" : "; ") + model::to_string(e);
+    return fail(o, "InvalidSpec", message);
+  }
+  return confirmed(o, validate_against_cluster(o, config));
 }
 
 step running(const observation& o) {
@@ -369,8 +394,9 @@ step running(const observation& o) {
     case job_state::succeeded:
       break;
   }
-  auto s = phase_change(o, restore_phase::completed,
+  auto s = phase_change(restore_phase::completed,
                         "restore workflow finished: the cluster may need unsealing");
+  s.event = event_note{"Normal", "Completed", *s.status.message}; // the audit trail's end
   s.status.set_completion_time = true;
   s.status.conditions.push_back(make_condition(condition_restore_complete, "True", "Completed",
                                                "the restore Job succeeded", o));
@@ -425,6 +451,26 @@ std::string job_name_of(const observation& o) {
   return o.restore.metadata.namespace_ + "/restore-" + o.restore.metadata.name;
 }
 
+/// A new or Pending restore: Validating once it has a slot under the per-tenant running
+/// limit, in one write with the generation it validates. Pending is written only for a
+/// restore that the limit holds back (a status write less for every other restore).
+step admit(const observation& o) {
+  const auto& r = o.restore;
+  bool is_new = r.status.phase == restore_phase::unset;
+  if (auto s = check_slot(o)) {
+    if (is_new && s->kind == step_kind::wait) {
+      s->status.phase = restore_phase::pending;
+      s->status.observed_generation = r.metadata.generation;
+    }
+    return *s;
+  }
+  auto s = phase_change(restore_phase::validating, "validating");
+  if (is_new)
+    s.status.observed_generation = r.metadata.generation;
+  note_admitted(o, s);
+  return s;
+}
+
 } // namespace
 
 step next_step(const observation& o, const restore_config& config) {
@@ -445,18 +491,10 @@ step next_step(const observation& o, const restore_config& config) {
                   + std::to_string(r.status.observed_generation)
                   + "): create a new OpenBaoRestore instead");
   switch (phase) {
-    case restore_phase::unset: {
-      auto s = phase_change(o, restore_phase::pending, "restore accepted");
-      s.status.observed_generation = r.metadata.generation;
-      return s;
-    }
-    case restore_phase::pending: {
-      if (auto s = check_slot(o))
-        return *s;
-      auto s = phase_change(o, restore_phase::validating, "validating");
-      note_admitted(o, s);
-      return s;
-    }
+    case restore_phase::unset:
+      return admit(o);
+    case restore_phase::pending:
+      return admit(o);
     case restore_phase::validating:
       return validating(o, config);
     default:

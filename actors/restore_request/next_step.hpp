@@ -3,9 +3,10 @@
 // has observed, the one next thing to do. The actor performs it, observes again, and asks
 // again; so a crash between any two steps resumes from what the API server shows.
 //
-//   (new) -> Pending -> Validating -> [lock] -> Running -> Completed
-//                           |            |          \-> Failed -> (release lock, retried)
-//                           \-> Failed   \-> busy: stay Validating, "waiting for lock ..."
+//   (new) -> Validating -> [lock] -> Running -> Completed
+//     |          |            |          \-> Failed -> (release lock, retried)
+//     |          \-> Failed   \-> busy: stay Validating, "waiting for lock ..."
+//     \-> Pending (only while the per-tenant running limit holds it back) -> Validating
 //
 // Deleting a restore (the cancel path) deletes its Job (foreground) and waits until it is
 // gone, then releases the lock, then drops the finalizer.
@@ -70,6 +71,9 @@ struct step {
   /// wait: the reason is an error that may heal; the validation deadline runs from the
   /// first such wait (observation::healing_since).
   bool healing = false;
+  /// look_up_cluster: the gateway's watch cache may answer (validation before the lock is
+  /// granted, where a stale cluster costs a 409 on the lock write, never a wrong decision).
+  bool cached = false;
 };
 
 // Condition types and reasons (upstream's where it has them).

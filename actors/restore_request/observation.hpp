@@ -78,6 +78,9 @@ struct observation {
   model::openbao_restore restore;
   lookup cluster_state = lookup::unknown;
   std::optional<model::openbao_cluster> cluster; // when found
+  /// The cluster was asked of the gateway's watch cache, so it may trail the API server: a
+  /// restore never fails on such a view without reading the cluster live first.
+  bool cluster_cached = false;
   secret_seen credentials; // spec.source.target.credentialsSecretRef, when set
   secret_seen token;       // spec.tokenSecretRef, when set
   snapshot_seen snapshot;

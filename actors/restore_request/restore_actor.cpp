@@ -82,13 +82,17 @@ void wait_then_resume(self_ptr self, std::chrono::milliseconds after) {
 
 namespace {
 
-/// The first read of the restore; 404 means there is nothing to do.
-void read_restore(self_ptr self) {
+/// A read of the restore; 404 means there is nothing to do. The first read of an
+/// incarnation may come from the gateway's watch cache (the controller started it for what
+/// that watch saw; every write of the restore is conditional on its resourceVersion, so a
+/// stale one costs a 409 and a live read); later ones, after a wait or a failed write, are
+/// live.
+void read_restore(self_ptr self, bool cached) {
   auto& st = self->state;
   st.busy = true;
-  self
-    ->request(st.config.gateway, caf::infinite, caf::get_atom_v,
-              gateway::get_request<model::openbao_restore>{{st.ns, st.name_}})
+  gateway::get_request<model::openbao_restore> req{{st.ns, st.name_}};
+  req.cached = cached;
+  self->request(st.config.gateway, caf::infinite, caf::get_atom_v, std::move(req))
     .then(
       [self](model::openbao_restore& r) {
         self->state.obs.restore = std::move(r);
@@ -123,6 +127,7 @@ void stop_watcher(self_ptr self) {
 void forget_lookups(observation& o) {
   o.cluster_state = lookup::unknown;
   o.cluster.reset();
+  o.cluster_cached = false;
   o.credentials = {};
   o.token = {};
   o.job = {};
@@ -151,7 +156,7 @@ restore_request_impl::behavior_type restore_actor(self_ptr self, std::string ns,
   st.config = std::move(config);
   if (st.config.limited && st.config.controller)
     st.obs.slot.state = slot_answer::unasked;
-  read_restore(self);
+  read_restore(self, true);
   return {
     [self](restore_changed& c) {
       auto& st = self->state;
@@ -191,7 +196,7 @@ restore_request_impl::behavior_type restore_actor(self_ptr self, std::string ns,
       // Everything is read again, the restore included (a write of ours may have met a
       // conflict): state comes from the API server.
       forget_lookups(st.obs);
-      read_restore(self);
+      read_restore(self, false);
     },
     [self](probe_done& p) {
       auto& o = self->state.obs;

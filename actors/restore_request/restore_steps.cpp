@@ -136,19 +136,23 @@ void write_status(self_ptr self, const status_update& update, std::optional<even
       retry_later(self, "status write"));
 }
 
-void look_up_cluster(self_ptr self) {
+/// Reads the cluster; `cached`: the gateway's watch cache may answer (next_step says when).
+void look_up_cluster(self_ptr self, bool cached) {
   auto key = cluster_key_of(self);
-  self
-    ->request(self->state.config.gateway, caf::infinite, caf::get_atom_v,
-              gateway::get_request<model::openbao_cluster>{{key.namespace_, key.name}})
+  gateway::get_request<model::openbao_cluster> req{{key.namespace_, key.name}};
+  req.cached = cached;
+  self->request(self->state.config.gateway, caf::infinite, caf::get_atom_v, std::move(req))
     .then(
-      [self](model::openbao_cluster& c) {
-        self->state.obs.cluster = std::move(c);
-        self->state.obs.cluster_state = lookup::found;
+      [self, cached](model::openbao_cluster& c) {
+        auto& o = self->state.obs;
+        o.cluster = std::move(c);
+        o.cluster_state = lookup::found;
+        o.cluster_cached = cached;
         resume(self);
       },
       [self](caf::error& e) {
         self->state.obs.cluster_state = lookup_of(e);
+        self->state.obs.cluster_cached = false;
         resume(self);
       });
 }
@@ -250,6 +254,9 @@ void acquire_lock(self_ptr self, const step& s) {
   req.message = "restore " + st.ns + "/" + st.name_;
   req.force = s.force_override;
   req.wait = st.config.decisions.lock_wait;
+  const auto& seen = st.obs.cluster;
+  if (st.obs.cluster_state == lookup::found && seen && !seen->status.lock)
+    req.seen_free_at = seen->metadata.resource_version;
   st.obs.lock = lock_answer::waiting;
   self->request(st.config.locks, caf::infinite, std::move(req))
     .then(
@@ -261,10 +268,11 @@ void acquire_lock(self_ptr self, const step& s) {
           resume(self);
           return;
         }
-        // The grant's write succeeded. When the lock was free as the cluster was read, the
-        // cluster is as read, with the lock now held (not read again: one GET less per
-        // restore); after a wait behind a backup or an upgrade it may have changed.
-        if (o.cluster_state == lookup::found && o.cluster && !o.cluster->status.lock && r.current)
+        // Granted on the very version validated: the cluster is as checked, with the lock
+        // now held (not read again: one GET less per restore). Granted on another version
+        // (after a wait, or the cached view was stale): it changed, read it again (live).
+        if (o.cluster_state == lookup::found && o.cluster && r.current
+            && r.decided_on == o.cluster->metadata.resource_version)
           o.cluster->status.lock = r.current;
         else
           o.cluster_state = lookup::unknown;
@@ -335,7 +343,7 @@ void create_job(self_ptr self) {
   auto& st = self->state;
   if (st.obs.cluster_state != lookup::found) {
     st.obs.job = {};
-    look_up_cluster(self);
+    look_up_cluster(self, false);
     return;
   }
   const auto& c = *st.obs.cluster;
@@ -357,11 +365,8 @@ void create_job(self_ptr self) {
           resume(self);
         },
         [self](caf::error& e) {
-          if (e == api_errc::already_exists) {
-            self->state.obs.job = {};
-            resume(self);
-            return;
-          }
+          if (e == api_errc::already_exists) // created before (a restart): read and judge it
+            return look_up_job(self);
           retry_later(self, "Job create")(e);
         });
   };
@@ -440,7 +445,7 @@ void perform(self_ptr self, const step& s) {
     case step_kind::request_slot:
       return request_slot(self);
     case step_kind::look_up_cluster:
-      return look_up_cluster(self);
+      return look_up_cluster(self, s.cached);
     case step_kind::look_up_credentials:
       return look_up_secret(self, st.obs.restore.spec.source.target.credentials_secret_ref->name,
                             &observation::credentials);

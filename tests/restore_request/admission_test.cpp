@@ -199,6 +199,10 @@ CAF_TEST(a pending restore asks for a slot before it validates) {
     step_kind want;
   };
   for (auto [phase, slot, ours, want] : std::vector<row>{
+         // A new restore asks before anything is written to its status.
+         {restore_phase::unset, slot_answer::unasked, false, step_kind::request_slot},
+         {restore_phase::unset, slot_answer::queued, false, step_kind::wait},
+         {restore_phase::unset, slot_answer::granted, false, step_kind::update_status},
          {restore_phase::pending, slot_answer::unasked, false, step_kind::request_slot},
          {restore_phase::pending, slot_answer::queued, false, step_kind::wait},
          {restore_phase::pending, slot_answer::granted, false, step_kind::update_status},
@@ -207,7 +211,7 @@ CAF_TEST(a pending restore asks for a slot before it validates) {
          {restore_phase::validating, slot_answer::unasked, false, step_kind::request_slot},
          {restore_phase::validating, slot_answer::unasked, true, step_kind::request_slot},
          {restore_phase::validating, slot_answer::granted, false, step_kind::acquire_lock},
-         {restore_phase::validating, slot_answer::granted, true, step_kind::look_up_job},
+         {restore_phase::validating, slot_answer::granted, true, step_kind::create_job},
          // Slots do not matter once the Job runs or the restore finished.
          {restore_phase::running, slot_answer::unasked, true, step_kind::look_up_job},
          {restore_phase::completed, slot_answer::unasked, false, step_kind::done},
@@ -239,6 +243,23 @@ CAF_TEST(a queued restore waits pending with the reason) {
   // the status patch leaves out).
   o.restore.status.message = o.slot.message;
   CAF_CHECK(!next_step(o, restore_config{}).status.message);
+}
+
+CAF_TEST(a new restore held back by the limit is written Pending and one admitted at once Validating) {
+  auto o = restore_in(restore_phase::unset, slot_answer::queued);
+  o.restore.status.observed_generation = 0;
+  o.slot.message = "waiting: 1 of 1 restores of tenant-a are running (perTenantRunningLimit)";
+  auto s = next_step(o, restore_config{});
+  CAF_CHECK(s.kind == step_kind::wait);
+  CAF_CHECK(s.status.phase == restore_phase::pending);
+  CAF_CHECK(s.status.observed_generation == std::optional<std::int64_t>{1});
+  CAF_CHECK(find_condition(s, condition_admitted) != nullptr);
+  o.slot.state = slot_answer::granted;
+  s = next_step(o, restore_config{});
+  CAF_CHECK(s.kind == step_kind::update_status);
+  CAF_CHECK(s.status.phase == restore_phase::validating);
+  CAF_CHECK(s.status.observed_generation == std::optional<std::int64_t>{1});
+  CAF_CHECK(!s.event);
 }
 
 CAF_TEST(an admitted restore says so with its next phase only when it waited) {

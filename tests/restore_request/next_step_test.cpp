@@ -4,6 +4,10 @@
 // The restore state machine, table by table: each case is an observation and the one step
 // it must lead to (DESIGN §4).
 
+#include <functional>
+#include <utility>
+#include <vector>
+
 #include "actors/restore_request/next_step.hpp"
 
 using namespace baorestore;
@@ -75,7 +79,7 @@ std::string message_of(const step& s) {
 
 } // namespace
 
-CAF_TEST(a new restore gets the finalizer first then goes Pending and Validating) {
+CAF_TEST(a new restore gets the finalizer first then goes Validating in one write) {
   auto o = base(restore_phase::unset);
   o.restore.metadata.finalizers.clear();
   o.restore.status.observed_generation = 0;
@@ -83,14 +87,88 @@ CAF_TEST(a new restore gets the finalizer first then goes Pending and Validating
   o.restore.metadata.finalizers = {model::restore_finalizer};
   auto s = decide(o);
   CAF_CHECK(s.kind == step_kind::update_status);
-  CAF_CHECK(s.status.phase == restore_phase::pending);
+  CAF_CHECK(s.status.phase == restore_phase::validating);
   CAF_CHECK(s.status.observed_generation == std::optional<std::int64_t>{1});
-  CAF_REQUIRE(s.event);
-  CAF_CHECK_EQUAL(s.event->type, "Normal");
+  CAF_CHECK(!s.event); // the phase is in the status; no Event for it
+  // One that was written Pending before (by an older operator) goes on the same way.
   o.restore.status.phase = restore_phase::pending;
   o.restore.status.observed_generation = 1;
   auto v = decide(o);
   CAF_CHECK(v.status.phase == restore_phase::validating);
+  CAF_CHECK(!v.status.observed_generation);
+}
+
+CAF_TEST(only the end of a restore is an Event: Normal on Completed and Warning on Failed) {
+  auto o = base();
+  hold_ourselves(o);
+  o.job.state = job_state::running;
+  auto running = decide(o);
+  CAF_CHECK(running.status.phase == restore_phase::running);
+  CAF_CHECK(!running.event);
+  auto r = base(restore_phase::running);
+  hold_ourselves(r);
+  r.job.state = job_state::succeeded;
+  auto done = decide(r);
+  CAF_REQUIRE(done.event);
+  CAF_CHECK_EQUAL(done.event->type, "Normal");
+  CAF_CHECK_EQUAL(done.event->reason, "Completed");
+  r.job.state = job_state::failed;
+  auto failed = decide(r);
+  CAF_REQUIRE(failed.event);
+  CAF_CHECK_EQUAL(failed.event->type, "Warning");
+  CAF_CHECK_EQUAL(failed.event->reason, "JobFailed");
+}
+
+CAF_TEST(the cluster is read from the watch cache only before the lock is granted) {
+  auto o = base();
+  o.cluster_state = lookup::unknown;
+  o.cluster.reset();
+  for (auto [lock, cached] : std::vector<std::pair<lock_answer, bool>>{
+         {lock_answer::none, true},
+         {lock_answer::busy, true},
+         {lock_answer::granted, false},
+         {lock_answer::lost, false},
+       }) {
+    o.lock = lock;
+    auto s = decide(o);
+    CAF_CHECK_EQUAL(to_string(s.kind), "look_up_cluster");
+    CAF_CHECK_EQUAL(s.cached, cached);
+  }
+  // Running, finished and deleting restores read it live (the lock cleanup depends on it).
+  for (auto phase : {restore_phase::running, restore_phase::completed, restore_phase::failed}) {
+    auto r = base(phase);
+    r.cluster_state = lookup::unknown;
+    r.cluster.reset();
+    auto s = decide(r);
+    CAF_CHECK_EQUAL(to_string(s.kind), "look_up_cluster");
+    CAF_CHECK(!s.cached);
+  }
+}
+
+CAF_TEST(a restore never fails on a cached cluster: the failure is decided again over a live read) {
+  auto cases = std::vector<std::function<void(observation&)>>{
+    [](observation& o) { o.cluster->status.initialized = false; },
+    [](observation& o) { o.cluster->metadata.deletion_timestamp = at(0); },
+    [](observation& o) { o.restore.spec.jwt_auth_role.clear(); }, // no OIDC on the cluster
+  };
+  for (auto& change : cases) {
+    auto o = base();
+    change(o);
+    CAF_CHECK_NOT_EQUAL(failure(o), "");
+    o.cluster_cached = true;
+    auto s = decide(o);
+    CAF_CHECK_EQUAL(to_string(s.kind), "look_up_cluster");
+    CAF_CHECK(!s.cached);
+  }
+  // What does not depend on the cluster fails at once, cached or not.
+  auto spec = base();
+  spec.cluster_cached = true;
+  spec.restore.spec.override_operation_lock = true;
+  CAF_CHECK_EQUAL(failure(spec), "InvalidSpec");
+  // A cached cluster that passes goes on to the lock.
+  auto fine = base();
+  fine.cluster_cached = true;
+  CAF_CHECK_EQUAL(kind_of(fine), "acquire_lock");
 }
 
 CAF_TEST(a spec generation that was not validated is refused) {
@@ -228,10 +306,10 @@ CAF_TEST(the lock is asked or waited for with the holder named or taken with for
   CAF_CHECK_EQUAL(failure(o), "LockLost");
 }
 
-CAF_TEST(with the lock the Job is looked up or created or judged and then the restore runs) {
+CAF_TEST(with the lock the Job is created (or judged when it exists) and then the restore runs) {
   auto o = base();
   hold_ourselves(o);
-  CAF_CHECK_EQUAL(kind_of(o), "look_up_job");
+  CAF_CHECK_EQUAL(kind_of(o), "create_job"); // no lookup first: a create answers as well
   o.job.state = job_state::missing;
   CAF_CHECK_EQUAL(kind_of(o), "create_job");
   o.job.state = job_state::foreign;
@@ -247,7 +325,7 @@ CAF_TEST(with the lock the Job is looked up or created or judged and then the re
   // A grant answered before the cluster was read again counts too.
   auto g = base();
   g.lock = lock_answer::granted;
-  CAF_CHECK_EQUAL(kind_of(g), "look_up_job");
+  CAF_CHECK_EQUAL(kind_of(g), "create_job");
 }
 
 CAF_TEST(a forced takeover is recorded as a condition naming the previous holder) {
