@@ -18,44 +18,9 @@ for v in ${!BAORESTORE_@}; do unset "$v"; done
 
 bin=$1
 src=$2
-kubectl_bin=/usr/bin/kubectl
-if [[ ! -x $kubectl_bin ]]; then
-  echo "SKIP: $kubectl_bin not found"
-  exit 77
-fi
+. "$src/tests/support/cluster.sh"
 
-work=$(mktemp -d)
-server_pid=
-operator_pid=
-cleanup() {
-  [[ -n $operator_pid ]] && kill "$operator_pid" 2>/dev/null && wait "$operator_pid" 2>/dev/null
-  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() {
-  echo "FAIL: $*"
-  echo "--- server stderr:"
-  tail -20 "$work/server.err"
-  exit 1
-}
-
-"$bin" devcluster --listen 127.0.0.1:0 --crds "$src/deploy/crds" \
-  >"$work/server.out" 2>"$work/server.err" &
-server_pid=$!
-for _ in $(seq 100); do
-  grep -q '^devcluster: serving' "$work/server.out" && break
-  sleep 0.1
-done
-grep -q '^devcluster: serving' "$work/server.out" || fail "the server did not start"
-sed -n '/^apiVersion/,$p' "$work/server.out" >"$work/kubeconfig"
-echo "server: $(grep -m1 -oE 'https?://[0-9.:]+' "$work/server.out")"
-
-# A fresh cache dir: kubectl caches /version and discovery for hours (KUBECTL.md §0-1).
-k() {
-  "$kubectl_bin" --kubeconfig="$work/kubeconfig" --cache-dir="$work/cache" --request-timeout=10s "$@"
-}
+start_devcluster
 
 # run NAME CMD...: the command must succeed; its output is kept in $work/NAME.
 run() {

@@ -11,53 +11,9 @@ set -uo pipefail
 
 bin=$1
 src=$2
-kubectl_bin=/usr/bin/kubectl
-if [[ ! -x $kubectl_bin ]]; then
-  echo "SKIP: $kubectl_bin not found"
-  exit 77
-fi
+. "$src/tests/support/cluster.sh"
 
-work=$(mktemp -d)
-server_pid=
-cleanup() {
-  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() {
-  echo "FAIL: $*"
-  echo "--- server stderr:"
-  tail -20 "$work/server.err"
-  exit 1
-}
-
-# start_server [ARGS...]: a server on a free port, its kubeconfig in $work/kubeconfig.
-start_server() {
-  "$bin" devcluster --listen 127.0.0.1:0 --crds "$src/deploy/crds" "$@" \
-    >"$work/server.out" 2>"$work/server.err" &
-  server_pid=$!
-  for _ in $(seq 100); do
-    grep -q '^devcluster: serving' "$work/server.out" && break
-    sleep 0.1
-  done
-  grep -q '^devcluster: serving' "$work/server.out" || fail "the server did not start"
-  sed -n '/^apiVersion/,$p' "$work/server.out" >"$work/kubeconfig"
-  rm -rf "$work/cache"
-  echo "server: $(grep -m1 -oE 'https?://[0-9.:]+' "$work/server.out") $*"
-}
-
-stop_server() {
-  kill "$server_pid" 2>/dev/null
-  wait "$server_pid" 2>/dev/null
-  server_pid=
-}
-
-start_server
-# A fresh cache dir: kubectl caches /version and discovery for hours (KUBECTL.md §0-1).
-k() {
-  "$kubectl_bin" --kubeconfig="$work/kubeconfig" --cache-dir="$work/cache" --request-timeout=10s "$@"
-}
+start_devcluster
 
 # run NAME CMD...: the command must succeed; its output is kept in $work/NAME.
 run() {
@@ -201,8 +157,8 @@ expect gone 'Error from server \(NotFound\): openbaorestores.openbao.org "restor
 # group version (/api/v1, /apis/<g>/<v>) and everything above still works. This server
 # also speaks HTTPS with a generated certificate and wants the bearer token that its
 # printed kubeconfig carries.
-stop_server
-start_server --legacy-discovery --tls
+stop_devcluster
+start_devcluster --legacy-discovery --tls
 grep -q '^    server: https://' "$work/kubeconfig" || fail "no https server in the kubeconfig"
 echo "+ kubectl --token=wrong get ns (must fail)"
 if k --token=wrong get ns >"$work/unauthorized" 2>&1; then
@@ -234,13 +190,13 @@ cat "$work/tls_watch"
 expect tls_watch 'restore-1 +three'
 # Persistence through the CLI (--data-dir): a restart recovers every object with its exact
 # resourceVersion, and the next write continues the revision sequence.
-stop_server
-start_server --data-dir "$work/data"
+stop_devcluster
+start_devcluster --data-dir "$work/data"
 run persist_apply k apply -f "$src/deploy/samples/"
 run persist_label k label obrestore restore-1 -n tenant-a kept=yes
 run persist_rv k get obrestore restore-1 -n tenant-a -o 'jsonpath={.metadata.resourceVersion} {.metadata.uid}'
-stop_server
-start_server --data-dir "$work/data"
+stop_devcluster
+start_devcluster --data-dir "$work/data"
 run persist_after k get obrestore restore-1 -n tenant-a -o 'jsonpath={.metadata.resourceVersion} {.metadata.uid}'
 [[ $(cat "$work/persist_after") == "$(cat "$work/persist_rv")" ]] \
   || fail "resourceVersion/uid changed across the restart"

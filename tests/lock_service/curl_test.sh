@@ -14,54 +14,16 @@ set -uo pipefail
 
 bin=$1
 src=$2
-kubectl_bin=/usr/bin/kubectl
-[[ -x $kubectl_bin ]] || { echo "SKIP: $kubectl_bin not found"; exit 77; }
-command -v curl >/dev/null || { echo "SKIP: curl not found"; exit 77; }
-command -v openssl >/dev/null || { echo "SKIP: openssl not found"; exit 77; }
+. "$src/tests/support/cluster.sh"
+require_tools curl openssl
 
-work=$(mktemp -d)
-server_pid=
-operator_pid=
-cleanup() {
-  [[ -n $operator_pid ]] && kill "$operator_pid" 2>/dev/null && wait "$operator_pid" 2>/dev/null
-  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() {
-  echo "FAIL: $*"
+fail_details() {
   echo "--- last response: $status $(cat "$work/body" 2>/dev/null)"
-  echo "--- operator stderr (last 30 lines):"
-  tail -30 "$work/operator.err" 2>/dev/null
-  exit 1
-}
-
-k() {
-  "$kubectl_bin" --kubeconfig="$work/kubeconfig" --cache-dir="$work/cache" --request-timeout=10s "$@"
-}
-
-wait_for() {
-  local what=$1 seconds=$2
-  shift 2
-  for _ in $(seq $((seconds * 10))); do
-    "$@" && return 0
-    sleep 0.1
-  done
-  fail "timed out after ${seconds}s waiting for: $what"
+  show_operator_stderr
 }
 
 # -- the embedded cluster, two tenants ------------------------------------------------------
-"$bin" devcluster --listen 127.0.0.1:0 --crds "$src/deploy/crds" --data-dir "$work/data" \
-  --job-duration 6s >"$work/server.out" 2>"$work/server.err" &
-server_pid=$!
-for _ in $(seq 100); do
-  grep -q '^devcluster: serving' "$work/server.out" && break
-  sleep 0.1
-done
-grep -q '^devcluster: serving' "$work/server.out" || fail "the server did not start"
-sed -n '/^apiVersion/,$p' "$work/server.out" >"$work/kubeconfig"
-
+start_devcluster --data-dir "$work/data" --job-duration 6s
 k apply -f "$src/deploy/samples/00-namespace.yaml" -f "$src/deploy/samples/10-cluster.yaml" \
   -f "$src/deploy/samples/21-restore-token.yaml" >/dev/null || fail "apply samples"
 sed 's/tenant-a/tenant-b/g' "$src/deploy/samples/00-namespace.yaml" "$src/deploy/samples/10-cluster.yaml" \

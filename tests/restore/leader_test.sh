@@ -9,41 +9,13 @@ set -uo pipefail
 
 bin=$1
 src=$2
-kubectl_bin=/usr/bin/kubectl
-[[ -x $kubectl_bin ]] || { echo "SKIP: $kubectl_bin not found"; exit 77; }
+. "$src/tests/support/cluster.sh"
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-  wait 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() {
-  echo "FAIL: $*"
+fail_details() {
   for i in 1 2; do echo "--- replica $i:"; tail -5 "$work/op$i.out" 2>/dev/null; tail -5 "$work/op$i.err" 2>/dev/null; done
-  exit 1
 }
 
-k() { "$kubectl_bin" --kubeconfig="$work/kubeconfig" --cache-dir="$work/cache" --request-timeout=10s "$@"; }
-
-wait_for() {
-  local what=$1 seconds=$2
-  shift 2
-  for _ in $(seq $((seconds * 10))); do
-    "$@" && return 0
-    sleep 0.1
-  done
-  fail "timed out after ${seconds}s waiting for: $what"
-}
-
-"$bin" devcluster --listen 127.0.0.1:0 --crds "$src/deploy/crds" --job-duration 1s \
-  >"$work/server.out" 2>"$work/server.err" &
-pids+=($!)
-for _ in $(seq 100); do grep -q '^devcluster: serving' "$work/server.out" && break; sleep 0.1; done
-sed -n '/^apiVersion/,$p' "$work/server.out" >"$work/kubeconfig"
+start_devcluster --job-duration 1s
 k apply -f "$src/deploy/samples/00-namespace.yaml" -f "$src/deploy/samples/10-cluster.yaml" \
   -f "$src/deploy/samples/21-restore-token.yaml" >/dev/null || fail "apply samples"
 k patch openbaocluster vault -n tenant-a --subresource=status --type merge \

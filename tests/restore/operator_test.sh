@@ -16,41 +16,15 @@ set -uo pipefail
 
 bin=$1
 src=$2
-kubectl_bin=/usr/bin/kubectl
-[[ -x $kubectl_bin ]] || { echo "SKIP: $kubectl_bin not found"; exit 77; }
+. "$src/tests/support/cluster.sh"
 
-work=$(mktemp -d)
-server_pid=
-operator_pid=
-cleanup() {
-  [[ -n $operator_pid ]] && kill -9 "$operator_pid" 2>/dev/null
-  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() {
-  echo "FAIL: $*"
-  echo "--- operator stderr (last 30 lines):"
-  tail -30 "$work/operator.err" 2>/dev/null
+fail_details() {
+  show_operator_stderr
   echo "--- restores:"
   k get obrestore -n tenant-a -o wide 2>&1
-  exit 1
 }
 
-k() {
-  "$kubectl_bin" --kubeconfig="$work/kubeconfig" --cache-dir="$work/cache" --request-timeout=10s "$@"
-}
-
-"$bin" devcluster --listen 127.0.0.1:0 --crds "$src/deploy/crds" --data-dir "$work/data" \
-  --job-duration 4s >"$work/server.out" 2>"$work/server.err" &
-server_pid=$!
-for _ in $(seq 100); do
-  grep -q '^devcluster: serving' "$work/server.out" && break
-  sleep 0.1
-done
-grep -q '^devcluster: serving' "$work/server.out" || fail "the server did not start"
-sed -n '/^apiVersion/,$p' "$work/server.out" >"$work/kubeconfig"
+start_devcluster --data-dir "$work/data" --job-duration 4s
 
 start_operator() {
   "$bin" run --kubeconfig "$work/kubeconfig" --qps 2 --burst 1 --job-poll-initial 0.5 \
@@ -73,17 +47,6 @@ field() {
 
 lock_holder() {
   k get openbaocluster vault -n tenant-a -o 'jsonpath={.status.operationLock.holder}' 2>/dev/null
-}
-
-# wait_for DESCRIPTION SECONDS COMMAND...: until the command succeeds, polling every 0.1 s.
-wait_for() {
-  local what=$1 seconds=$2
-  shift 2
-  for _ in $(seq $((seconds * 10))); do
-    "$@" && return 0
-    sleep 0.1
-  done
-  fail "timed out after ${seconds}s waiting for: $what"
 }
 
 phase_is() { [[ $(field "$1" '{.status.phase}') == "$2" ]]; }

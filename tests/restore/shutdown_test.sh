@@ -13,48 +13,15 @@ set -uo pipefail
 
 bin=$1
 src=$2
-kubectl_bin=/usr/bin/kubectl
-[[ -x $kubectl_bin ]] || { echo "SKIP: $kubectl_bin not found"; exit 77; }
+. "$src/tests/support/cluster.sh"
 
-work=$(mktemp -d)
-server_pid=
-operator_pid=
-cleanup() {
-  [[ -n $operator_pid ]] && kill -9 "$operator_pid" 2>/dev/null
-  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() {
-  echo "FAIL: $*"
-  echo "--- operator stderr (last 30 lines):"
-  tail -30 "$work/operator.err" 2>/dev/null
+fail_details() {
+  show_operator_stderr
   echo "--- restores:"
   k get obrestore -n tenant-a -o wide 2>&1
-  exit 1
 }
 
-k() {
-  "$kubectl_bin" --kubeconfig="$work/kubeconfig" --cache-dir="$work/cache" --request-timeout=10s "$@"
-}
-
-wait_for() {
-  local what=$1 seconds=$2
-  shift 2
-  for _ in $(seq $((seconds * 10))); do
-    "$@" && return 0
-    sleep 0.1
-  done
-  fail "timed out after ${seconds}s waiting for: $what"
-}
-
-"$bin" devcluster --listen 127.0.0.1:0 --crds "$src/deploy/crds" --data-dir "$work/data" \
-  --job-duration 6s >"$work/server.out" 2>"$work/server.err" &
-server_pid=$!
-server_up() { grep -q '^devcluster: serving' "$work/server.out"; }
-wait_for "the server" 10 server_up
-sed -n '/^apiVersion/,$p' "$work/server.out" >"$work/kubeconfig"
+start_devcluster --data-dir "$work/data" --job-duration 6s
 
 # Probes on an address of their own (healthAddress), apart from the metrics.
 printf 'healthAddress: 127.0.0.1:0\nmetricsAddress: 127.0.0.1:0\nshutdownGracePeriod: 5s\n' \
