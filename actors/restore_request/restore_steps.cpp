@@ -1,6 +1,7 @@
 // The restore_request actor's steps: each does one request (gateway, lock registry, snapshot
-// probe, job watcher), records what it learnt in the observation, and resumes the loop. A
-// failed request is not a decision: the actor waits and observes everything again.
+// probe), records what it learnt in the observation, and resumes the loop. A failed request
+// is not a decision: the actor waits and observes everything again. The Job's steps are in
+// restore_job_steps.cpp.
 #include <algorithm>
 #include <functional>
 
@@ -9,7 +10,6 @@
 #include "caf/all.hpp"
 
 #include "actors/api_gateway/api_errc.hpp"
-#include "actors/job_watcher/job_outcome.hpp"
 #include "actors/restore_request/detail/restore_state.hpp"
 #include "actors/restore_request/status_patch.hpp"
 
@@ -18,36 +18,10 @@ namespace baorestore::restore::detail {
 namespace {
 
 namespace json = boost::json;
-using namespace std::chrono_literals;
 using gateway::api_errc;
-
-/// A request that failed: say why, then look at everything again after a backoff that
-/// grows while the same step keeps failing.
-auto retry_later(self_ptr self, std::string what) {
-  return [self, what = std::move(what)](caf::error& e) {
-    auto& st = self->state;
-    if (st.failing != st.performing) {
-      st.failing = st.performing;
-      st.failures = 0;
-    }
-    auto draw = std::uniform_real_distribution<double>{0.0, 1.0}(st.rng);
-    auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(
-      job_watch::next_interval(st.config.retry_backoff, st.failures++, draw));
-    say(self, what + " failed: " + gateway::api_error_message(e) + "; again in "
-                + std::to_string(delay.count()) + "ms", log_entry::severity::warn);
-    st.busy = false;
-    wait_then_resume(self, delay);
-  };
-}
 
 gateway::object_ref<model::openbao_restore> restore_ref(self_ptr self) {
   return {self->state.ns, self->state.name_};
-}
-
-job_seen missing_job() {
-  job_seen j;
-  j.state = job_state::missing;
-  return j;
 }
 
 lookup lookup_of(const caf::error& e) {
@@ -136,27 +110,6 @@ void write_status(self_ptr self, const status_update& update, std::optional<even
       retry_later(self, "status write"));
 }
 
-/// Reads the cluster; `cached`: the gateway's watch cache may answer (next_step says when).
-void look_up_cluster(self_ptr self, bool cached) {
-  auto key = cluster_key_of(self);
-  gateway::get_request<model::openbao_cluster> req{{key.namespace_, key.name}};
-  req.cached = cached;
-  self->request(self->state.config.gateway, caf::infinite, caf::get_atom_v, std::move(req))
-    .then(
-      [self, cached](model::openbao_cluster& c) {
-        auto& o = self->state.obs;
-        o.cluster = std::move(c);
-        o.cluster_state = lookup::found;
-        o.cluster_cached = cached;
-        resume(self);
-      },
-      [self](caf::error& e) {
-        self->state.obs.cluster_state = lookup_of(e);
-        self->state.obs.cluster_cached = false;
-        resume(self);
-      });
-}
-
 void look_up_secret(self_ptr self, const std::string& name, secret_seen observation::*slot) {
   self
     ->request(self->state.config.gateway, caf::infinite, caf::get_atom_v,
@@ -204,45 +157,6 @@ void probe_snapshot(self_ptr self) {
                            if (auto hdl = caf::actor_cast<caf::actor>(addr))
                              caf::anon_send(hdl, probe_done{std::move(r)});
                          });
-}
-
-/// What a Job read (or created) means for this restore.
-void judge_job(self_ptr self, const model::job& j) {
-  auto& seen = self->state.obs.job;
-  seen = {};
-  seen.uid = j.metadata.uid;
-  seen.deleting = j.metadata.deletion_timestamp.has_value();
-  if (!is_our_job(j, self->state.obs.restore)) {
-    seen.state = job_state::foreign;
-    return;
-  }
-  auto out = job_watch::classify(j);
-  seen.state = out.phase == job_watch::job_phase::succeeded ? job_state::succeeded
-               : out.phase == job_watch::job_phase::failed  ? job_state::failed
-                                                            : job_state::running;
-  seen.reason = out.reason;
-  seen.message = out.message;
-}
-
-void look_up_job(self_ptr self) {
-  auto& st = self->state;
-  auto name = restore_job_name(st.name_);
-  self
-    ->request(st.config.gateway, caf::infinite, caf::get_atom_v,
-              gateway::get_request<model::job>{{st.ns, name}})
-    .then(
-      [self](model::job& j) {
-        judge_job(self, j);
-        resume(self);
-      },
-      [self](caf::error& e) {
-        if (e == api_errc::not_found) {
-          self->state.obs.job = missing_job();
-          resume(self);
-          return;
-        }
-        retry_later(self, "Job read")(e);
-      });
 }
 
 void acquire_lock(self_ptr self, const step& s) {
@@ -338,87 +252,44 @@ void release_lock(self_ptr self) {
       retry_later(self, "lock release"));
 }
 
-/// The pod's identity, created when missing (owned by the cluster), then the Job.
-void create_job(self_ptr self) {
-  auto& st = self->state;
-  if (st.obs.cluster_state != lookup::found) {
-    st.obs.job = {};
-    look_up_cluster(self, false);
-    return;
-  }
-  const auto& c = *st.obs.cluster;
-  model::service_account sa;
-  sa.metadata.name = restore_service_account_name(c.metadata.name);
-  sa.metadata.namespace_ = st.ns;
-  sa.metadata.labels[label_managed_by] = managed_by;
-  sa.metadata.owner_references.push_back(
-    {model::openbao_api_version, model::cluster_kind, c.metadata.name, c.metadata.uid, false, false});
-  auto job = build_restore_job(st.obs.restore, c, st.obs.fence, st.config.job);
-  auto make_job = [self, job]() {
-    self
-      ->request(self->state.config.gateway, caf::infinite, gateway::create_atom_v,
-                gateway::create_request<model::job>{job, gateway::priority::high})
-      .then(
-        [self](model::job& j) {
-          // Judged like a looked-up Job, from the create's answer (no GET).
-          judge_job(self, j);
-          resume(self);
-        },
-        [self](caf::error& e) {
-          if (e == api_errc::already_exists) // created before (a restart): read and judge it
-            return look_up_job(self);
-          retry_later(self, "Job create")(e);
-        });
+} // namespace
+
+std::function<void(caf::error&)> retry_later(self_ptr self, std::string what) {
+  return [self, what = std::move(what)](caf::error& e) {
+    auto& st = self->state;
+    if (st.failing != st.performing) {
+      st.failing = st.performing;
+      st.failures = 0;
+    }
+    auto draw = std::uniform_real_distribution<double>{0.0, 1.0}(st.rng);
+    auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(
+      job_watch::next_interval(st.config.retry_backoff, st.failures++, draw));
+    say(self, what + " failed: " + gateway::api_error_message(e) + "; again in "
+                + std::to_string(delay.count()) + "ms", log_entry::severity::warn);
+    st.busy = false;
+    wait_then_resume(self, delay);
   };
-  self
-    ->request(st.config.gateway, caf::infinite, gateway::create_atom_v,
-              gateway::create_request<model::service_account>{std::move(sa)})
-    .then([make_job](const model::service_account&) { make_job(); },
-          [self, make_job](caf::error& e) {
-            if (e == api_errc::already_exists)
-              make_job();
-            else
-              retry_later(self, "ServiceAccount create")(e);
-          });
 }
 
-void delete_job(self_ptr self) {
-  auto& st = self->state;
-  gateway::delete_request<model::job> req{{st.ns, restore_job_name(st.name_)},
-                                          gateway::propagation::foreground, st.obs.job.uid,
-                                          gateway::priority::high};
-  self->request(st.config.gateway, caf::infinite, caf::delete_atom_v, std::move(req))
+void look_up_cluster(self_ptr self, bool cached) {
+  auto key = cluster_key_of(self);
+  gateway::get_request<model::openbao_cluster> req{{key.namespace_, key.name}};
+  req.cached = cached;
+  self->request(self->state.config.gateway, caf::infinite, caf::get_atom_v, std::move(req))
     .then(
-      [self](gateway::deleted) {
-        self->state.obs.job = {}; // observe it again: it lingers until its pods are gone
-        wait_then_resume(self, 500ms);
+      [self, cached](model::openbao_cluster& c) {
+        auto& o = self->state.obs;
+        o.cluster = std::move(c);
+        o.cluster_state = lookup::found;
+        o.cluster_cached = cached;
+        resume(self);
       },
       [self](caf::error& e) {
-        if (e == api_errc::not_found) {
-          self->state.obs.job = missing_job();
-          resume(self);
-          return;
-        }
-        retry_later(self, "Job delete")(e);
+        self->state.obs.cluster_state = lookup_of(e);
+        self->state.obs.cluster_cached = false;
+        resume(self);
       });
 }
-
-void watch_job(self_ptr self) {
-  auto& st = self->state;
-  if (st.watcher)
-    return; // it reports when the Job ends
-  job_watch::job_watch_config c;
-  c.gateway = st.config.gateway;
-  c.locks = st.config.locks;
-  c.cluster = cluster_key_of(self);
-  c.job = {st.ns, restore_job_name(st.name_), st.obs.job.uid};
-  c.holder = holder_of(st.obs.restore);
-  c.fence = st.obs.fence;
-  c.schedule = st.config.job_polls;
-  st.watcher = job_watch::spawn_job_watcher(self, std::move(c));
-}
-
-} // namespace
 
 void perform(self_ptr self, const step& s) {
   auto& st = self->state;

@@ -9,15 +9,14 @@
 
 #include "actors/restore_request/admission.hpp"
 #include "actors/restore_request/next_step.hpp"
+#include "tests/restore_request/observations.hpp"
 
 using namespace baorestore;
 using namespace baorestore::restore;
 
-namespace {
+using restore_tables::at;
 
-model::timestamp at(int seconds) {
-  return *model::parse_rfc3339("2026-11-25T10:00:00Z") + std::chrono::seconds{seconds};
-}
+namespace {
 
 slot_ask ask(std::string ns, std::string name, int created, bool holds_lock = false) {
   return {std::move(ns), std::move(name), at(created), holds_lock};
@@ -158,27 +157,8 @@ namespace {
 using model::restore_phase;
 
 observation restore_in(restore_phase phase, slot_answer slot) {
-  observation o;
-  auto& r = o.restore;
-  r.metadata.name = "restore-1";
-  r.metadata.namespace_ = "tenant-a";
-  r.metadata.uid = "uid-1";
-  r.metadata.generation = 1;
-  r.metadata.finalizers = {model::restore_finalizer};
-  r.spec.cluster = "vault";
-  r.spec.source.target.bucket = "b";
-  r.spec.source.key = "k.snap";
-  r.spec.jwt_auth_role = "restore";
-  r.status.phase = phase;
-  r.status.observed_generation = 1;
-  model::openbao_cluster c;
-  c.metadata.name = "vault";
-  c.metadata.namespace_ = "tenant-a";
-  c.status.initialized = true;
-  o.cluster = c;
-  o.cluster_state = lookup::found;
+  auto o = restore_tables::valid_restore(phase);
   o.slot.state = slot;
-  o.now = at(0);
   return o;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "actors/restore_request/next_step.hpp"
+#include "tests/restore_request/observations.hpp"
 
 using namespace baorestore;
 using namespace baorestore::restore;
@@ -16,34 +17,11 @@ using model::restore_phase;
 
 namespace {
 
-model::timestamp at(int seconds) {
-  return *model::parse_rfc3339("2026-11-25T10:00:00Z") + std::chrono::seconds{seconds};
-}
+using restore_tables::at;
 
-/// A valid restore of tenant-a/vault with a JWT role, in `phase`, with the finalizer, the
-/// cluster found and initialized: each case changes what it is about.
+/// A valid restore in `phase` with the cluster found: each case changes what it is about.
 observation base(restore_phase phase = restore_phase::validating) {
-  observation o;
-  auto& r = o.restore;
-  r.metadata.name = "restore-1";
-  r.metadata.namespace_ = "tenant-a";
-  r.metadata.uid = "uid-1";
-  r.metadata.generation = 1;
-  r.metadata.finalizers = {model::restore_finalizer};
-  r.spec.cluster = "vault";
-  r.spec.source.target.bucket = "b";
-  r.spec.source.key = "k.snap";
-  r.spec.jwt_auth_role = "restore";
-  r.status.phase = phase;
-  r.status.observed_generation = 1;
-  model::openbao_cluster c;
-  c.metadata.name = "vault";
-  c.metadata.namespace_ = "tenant-a";
-  c.status.initialized = true;
-  o.cluster = c;
-  o.cluster_state = lookup::found;
-  o.now = at(0);
-  return o;
+  return restore_tables::valid_restore(phase);
 }
 
 void hold(observation& o, std::string holder, model::cluster_operation op) {

@@ -3,6 +3,7 @@
 // its helpers: snapshot probe, job watcher, lock actor) and its state.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <random>
 #include <string>
@@ -74,6 +75,18 @@ cluster_lock::cluster_key cluster_key_of(self_ptr self);
 
 // restore_steps.cpp: one function per step kind
 void perform(self_ptr self, const step& s);
+/// A request that failed: say why, then look at everything again after a backoff that
+/// grows while the same step keeps failing (the error handler of a step's request).
+std::function<void(caf::error&)> retry_later(self_ptr self, std::string what);
+/// Reads the cluster; `cached`: the gateway's watch cache may answer (next_step says when).
+void look_up_cluster(self_ptr self, bool cached);
+
+// restore_job_steps.cpp: the Job's steps
+void look_up_job(self_ptr self);
+/// The pod's ServiceAccount (created when missing, owned by the cluster), then the Job.
+void create_job(self_ptr self);
+void delete_job(self_ptr self);
+void watch_job(self_ptr self);
 
 } // namespace baorestore::restore::detail
 

@@ -1,0 +1,144 @@
+// The restore_request actor's steps about its Job: create it (with the pod's
+// ServiceAccount), read and judge it, delete it, and watch it until it ends. A Job that
+// exists under the restore's name is adopted only when it is ours (restore_job.hpp).
+#include "caf/all.hpp"
+
+#include "actors/api_gateway/api_errc.hpp"
+#include "actors/job_watcher/job_outcome.hpp"
+#include "actors/restore_request/detail/restore_state.hpp"
+
+namespace baorestore::restore::detail {
+
+namespace {
+
+using namespace std::chrono_literals;
+using gateway::api_errc;
+
+job_seen missing_job() {
+  job_seen j;
+  j.state = job_state::missing;
+  return j;
+}
+
+/// What a Job read (or created) means for this restore.
+void judge_job(self_ptr self, const model::job& j) {
+  auto& seen = self->state.obs.job;
+  seen = {};
+  seen.uid = j.metadata.uid;
+  seen.deleting = j.metadata.deletion_timestamp.has_value();
+  if (!is_our_job(j, self->state.obs.restore)) {
+    seen.state = job_state::foreign;
+    return;
+  }
+  auto out = job_watch::classify(j);
+  seen.state = out.phase == job_watch::job_phase::succeeded ? job_state::succeeded
+               : out.phase == job_watch::job_phase::failed  ? job_state::failed
+                                                            : job_state::running;
+  seen.reason = out.reason;
+  seen.message = out.message;
+}
+
+} // namespace
+
+void look_up_job(self_ptr self) {
+  auto& st = self->state;
+  auto name = restore_job_name(st.name_);
+  self
+    ->request(st.config.gateway, caf::infinite, caf::get_atom_v,
+              gateway::get_request<model::job>{{st.ns, name}})
+    .then(
+      [self](model::job& j) {
+        judge_job(self, j);
+        resume(self);
+      },
+      [self](caf::error& e) {
+        if (e == api_errc::not_found) {
+          self->state.obs.job = missing_job();
+          resume(self);
+          return;
+        }
+        retry_later(self, "Job read")(e);
+      });
+}
+
+/// The pod's identity, created when missing (owned by the cluster), then the Job.
+void create_job(self_ptr self) {
+  auto& st = self->state;
+  if (st.obs.cluster_state != lookup::found) {
+    st.obs.job = {};
+    look_up_cluster(self, false);
+    return;
+  }
+  const auto& c = *st.obs.cluster;
+  model::service_account sa;
+  sa.metadata.name = restore_service_account_name(c.metadata.name);
+  sa.metadata.namespace_ = st.ns;
+  sa.metadata.labels[label_managed_by] = managed_by;
+  sa.metadata.owner_references.push_back(
+    {model::openbao_api_version, model::cluster_kind, c.metadata.name, c.metadata.uid, false, false});
+  auto job = build_restore_job(st.obs.restore, c, st.obs.fence, st.config.job);
+  auto make_job = [self, job]() {
+    self
+      ->request(self->state.config.gateway, caf::infinite, gateway::create_atom_v,
+                gateway::create_request<model::job>{job, gateway::priority::high})
+      .then(
+        [self](model::job& j) {
+          // Judged like a looked-up Job, from the create's answer (no GET).
+          judge_job(self, j);
+          resume(self);
+        },
+        [self](caf::error& e) {
+          if (e == api_errc::already_exists) // created before (a restart): read and judge it
+            return look_up_job(self);
+          retry_later(self, "Job create")(e);
+        });
+  };
+  self
+    ->request(st.config.gateway, caf::infinite, gateway::create_atom_v,
+              gateway::create_request<model::service_account>{std::move(sa)})
+    .then([make_job](const model::service_account&) { make_job(); },
+          [self, make_job](caf::error& e) {
+            if (e == api_errc::already_exists)
+              make_job();
+            else
+              retry_later(self, "ServiceAccount create")(e);
+          });
+}
+
+void delete_job(self_ptr self) {
+  auto& st = self->state;
+  gateway::delete_request<model::job> req{{st.ns, restore_job_name(st.name_)},
+                                          gateway::propagation::foreground, st.obs.job.uid,
+                                          gateway::priority::high};
+  self->request(st.config.gateway, caf::infinite, caf::delete_atom_v, std::move(req))
+    .then(
+      [self](gateway::deleted) {
+        self->state.obs.job = {}; // observe it again: it lingers until its pods are gone
+        wait_then_resume(self, 500ms);
+      },
+      [self](caf::error& e) {
+        if (e == api_errc::not_found) {
+          self->state.obs.job = missing_job();
+          resume(self);
+          return;
+        }
+        retry_later(self, "Job delete")(e);
+      });
+}
+
+void watch_job(self_ptr self) {
+  auto& st = self->state;
+  if (st.watcher)
+    return; // it reports when the Job ends
+  job_watch::job_watch_config c;
+  c.gateway = st.config.gateway;
+  c.locks = st.config.locks;
+  c.cluster = cluster_key_of(self);
+  c.job = {st.ns, restore_job_name(st.name_), st.obs.job.uid};
+  c.holder = holder_of(st.obs.restore);
+  c.fence = st.obs.fence;
+  c.schedule = st.config.job_polls;
+  st.watcher = job_watch::spawn_job_watcher(self, std::move(c));
+}
+
+} // namespace baorestore::restore::detail
