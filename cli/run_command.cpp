@@ -114,7 +114,8 @@ std::unique_ptr<net::http_server> serve_ops(const std::string& address,
 /// load or it cannot bind. Each decision is one log record, with the token's name only.
 std::unique_ptr<lock_service::lock_server>
 serve_lock_service(caf::actor_system& sys, cluster_lock::lock_registry_actor locks,
-                   const lock_service_run_options& o, const log::logger& lg) {
+                   const lock_service_run_options& o, const log::logger& lg,
+                   gateway::api_gateway_actor gw, std::vector<std::string> namespaces) {
   if (o.address.empty())
     return nullptr;
   auto listen = parse_listen(o.address);
@@ -132,6 +133,8 @@ serve_lock_service(caf::actor_system& sys, cluster_lock::lock_registry_actor loc
   lo.service.max_waits_per_token = o.max_waits_per_token;
   lo.service.max_wait_seconds = o.max_wait_seconds;
   lo.hold_timeout = o.hold_timeout;
+  lo.gateway = std::move(gw); // the service's locks from before this leader expire too
+  lo.namespaces = std::move(namespaces);
   // Decisions come from the HTTP thread and the actor system's; the logger writes whole
   // lines. The token's name is logged as "client": the token itself never reaches here.
   lo.service.on_decision = [lg](const lock_service::decision& d) {
@@ -221,7 +224,8 @@ void start_controller(caf::actor_system& sys, operator_actors& ops, const run_op
   // The lock service forwards to this replica's registry: it serves where the controller
   // runs (the leader), so that every lock decision is made by one process.
   self->lock_server = serve_lock_service(sys, self->locks, opts.lock_service,
-                                        log::logger{err, opts.log_level, opts.log_format});
+                                        log::logger{err, opts.log_level, opts.log_format},
+                                        self->gateway, opts.namespaces);
 }
 
 cluster_lock::lock_registry_actor lock_registry_of(const operator_actors& ops) {

@@ -2,6 +2,23 @@
 
 namespace baorestore::lock_service {
 
+std::string stored_holder(std::string_view client_holder) {
+  std::string out{service_holder_prefix};
+  out.append(client_holder);
+  return out;
+}
+
+bool is_service_holder(std::string_view stored) {
+  return stored.size() > service_holder_prefix.size()
+         && stored.substr(0, service_holder_prefix.size()) == service_holder_prefix;
+}
+
+std::string client_holder(std::string_view stored) {
+  if (is_service_holder(stored))
+    stored.remove_prefix(service_holder_prefix.size());
+  return std::string{stored};
+}
+
 void hold_expiry::granted(const hold_key& key, model::cluster_operation op, time_point now) {
   if (!enabled())
     return;

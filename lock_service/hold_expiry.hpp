@@ -14,11 +14,26 @@
 #include <cstddef>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/openbao_cluster.hpp"
 
 namespace baorestore::lock_service {
+
+/// Locks taken through the service are stored under "lockservice/<holder>" (the client names
+/// only <holder>, in requests and in answers). The mark survives the operator: a new leader
+/// (after a restart or a failover) finds the service's locks on the API server and expires
+/// them unless renewed, as the one before would have. Locks written by restores, by
+/// upstream's controllers or by people with kubectl carry no mark and never expire here.
+inline constexpr std::string_view service_holder_prefix = "lockservice/";
+
+/// The holder as stored for a client's holder name.
+std::string stored_holder(std::string_view client_holder);
+/// Whether a stored holder is one of the service's.
+bool is_service_holder(std::string_view stored);
+/// The client's name of a stored holder: without the mark when it has one, as is otherwise.
+std::string client_holder(std::string_view stored);
 
 /// One holding granted through the service: a cluster and a holder name.
 struct hold_key {

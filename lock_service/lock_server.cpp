@@ -41,8 +41,13 @@ lock_server::lock_server(caf::actor_system& sys, cluster_lock::lock_registry_act
                          lock_server_options opts)
   : impl_(std::make_unique<impl>()) {
   impl_->tokens = std::make_shared<token_file>(opts.tokens_file, opts.log);
+  hold_options holds;
+  holds.timeout = opts.hold_timeout;
+  holds.log = opts.log;
+  holds.gateway = opts.gateway;
+  holds.namespaces = opts.namespaces;
   impl_->bridge = spawn_registry_bridge(sys, std::move(registry), std::chrono::seconds{10},
-                                        hold_options{opts.hold_timeout, opts.log});
+                                        std::move(holds));
   auto tokens = impl_->tokens;
   impl_->handling = std::make_shared<service>(
     opts.service, [tokens] { return tokens->current(); }, impl_->bridge.forward);

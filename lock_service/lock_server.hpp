@@ -8,9 +8,11 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "caf/fwd.hpp"
 
+#include "actors/api_gateway/api_gateway.hpp"
 #include "actors/cluster_lock/cluster_lock.hpp"
 #include "lock_service/service.hpp"
 
@@ -25,6 +27,10 @@ struct lock_server_options {
   service_config service; // bounds and the decision log
   /// Holds not renewed for this long are released (hold_expiry.hpp); 0: never.
   std::chrono::milliseconds hold_timeout{0};
+  /// Where the service's locks taken before this process are found at start, to expire
+  /// them too (hold_options); none: only holds granted by this process expire.
+  gateway::api_gateway_actor gateway;
+  std::vector<std::string> namespaces; // the operator's watched namespaces; empty: all
   /// Lines about the server itself (token file reloads); never a token.
   std::function<void(const std::string&)> log;
 };

@@ -39,6 +39,7 @@ void ask(caf::event_based_actor* self, const lock_registry_actor& registry,
 }
 
 using expire_atom = caf::atom_constant<caf::atom("lsexpire")>;
+using adopt_atom = caf::atom_constant<caf::atom("lsadopt")>;
 
 struct bridge_state {
   static inline const char* name = "lock_service_bridge";
@@ -106,7 +107,8 @@ void expire(bridge_ptr self) {
   for (auto& e : st.holds.take_expired(now_of(self))) {
     auto what = e.key.holder + " on " + e.key.namespace_ + "/" + e.key.name;
     self->request(st.registry, st.slack,
-                  release_request{{e.key.namespace_, e.key.name}, e.operation, e.key.holder})
+                  release_request{{e.key.namespace_, e.key.name}, e.operation,
+                                  stored_holder(e.key.holder)})
       .then(
         [self, what](const lock_reply& r) {
           if (self->state.options.log)
@@ -125,6 +127,41 @@ void expire(bridge_ptr self) {
   arm_expiry(self);
 }
 
+/// Adopts the service's locks that the clusters of `ns` hold (a restart or a failover
+/// forgot when they were last renewed): each gets a full timeout from now.
+void adopt_holds(bridge_ptr self, const std::string& ns) {
+  auto& st = self->state;
+  self
+    ->request(st.options.gateway, caf::infinite, gateway::list_atom_v,
+              gateway::list_request<model::openbao_cluster>{ns, "", gateway::priority::high})
+    .then(
+      [self](model::object_list<model::openbao_cluster>& clusters) {
+        auto& st = self->state;
+        std::size_t adopted = 0;
+        for (const auto& c : clusters.items) {
+          const auto& lock = c.status.lock;
+          if (!lock || !is_service_holder(lock->holder))
+            continue;
+          st.holds.granted(hold_key{c.metadata.namespace_, c.metadata.name,
+                                    client_holder(lock->holder)},
+                           lock->operation, now_of(self));
+          ++adopted;
+        }
+        if (adopted > 0 && st.options.log)
+          st.options.log("adopted " + std::to_string(adopted)
+                         + " lock(s) taken through the service before this leader: they are "
+                           "released unless renewed in time");
+        arm_expiry(self);
+      },
+      [self, ns](const caf::error& err) {
+        auto& st = self->state;
+        if (st.options.log)
+          st.options.log("cannot list clusters to adopt the service's locks: " + to_string(err)
+                         + "; again later");
+        self->delayed_send(self, st.options.relist, adopt_atom::value, ns);
+      });
+}
+
 caf::behavior bridge(bridge_ptr self, lock_registry_actor registry, caf::timespan slack,
                      hold_options options) {
   auto& st = self->state;
@@ -132,6 +169,13 @@ caf::behavior bridge(bridge_ptr self, lock_registry_actor registry, caf::timespa
   st.slack = slack;
   st.holds = hold_expiry{options.timeout};
   st.options = std::move(options);
+  if (st.holds.enabled() && st.options.gateway) {
+    auto scopes = st.options.namespaces;
+    if (scopes.empty())
+      scopes.emplace_back(); // all namespaces
+    for (const auto& ns : scopes)
+      adopt_holds(self, ns);
+  }
   // The registry tells acquirers when they lose a lock (lock_lost); HTTP clients learn it
   // at their next renew, so such messages are dropped here.
   self->set_default_handler(caf::drop);
@@ -150,7 +194,7 @@ caf::behavior bridge(bridge_ptr self, lock_registry_actor registry, caf::timespa
           acquire_request req;
           req.cluster = key_of(c);
           req.operation = c.operation.value_or(model::cluster_operation::backup);
-          req.holder = c.holder;
+          req.holder = stored_holder(c.holder);
           req.message = c.message;
           req.wait = std::chrono::seconds{c.wait_seconds};
           return ask<lock_reply>(self, st.registry, req.wait + st.slack, req, done);
@@ -160,14 +204,15 @@ caf::behavior bridge(bridge_ptr self, lock_registry_actor registry, caf::timespa
                                  release_request{key_of(c),
                                                  c.operation.value_or(
                                                    model::cluster_operation::backup),
-                                                 c.holder},
+                                                 stored_holder(c.holder)},
                                  done);
         case call_kind::renew:
-          return ask<lock_reply>(self, st.registry, st.slack, renew_request{key_of(c), c.holder},
-                                 done);
+          return ask<lock_reply>(self, st.registry, st.slack,
+                                 renew_request{key_of(c), stored_holder(c.holder)}, done);
       }
     },
     [self](expire_atom) { expire(self); },
+    [self](adopt_atom, const std::string& ns) { adopt_holds(self, ns); },
   };
 }
 
@@ -191,6 +236,8 @@ registry_answer to_answer(const lock_reply& reply) {
   }
   a.fence = reply.fence;
   a.lock = reply.current;
+  if (a.lock) // the client's own name for the service's locks
+    a.lock->holder = client_holder(a.lock->holder);
   return a;
 }
 
@@ -198,8 +245,10 @@ registry_answer to_answer(const lock_status& status) {
   registry_answer a;
   a.what = registry_answer::kind::status;
   a.lock = status.lock;
-  if (a.lock)
+  if (a.lock) {
     a.fence = a.lock->fence.value_or(0);
+    a.lock->holder = client_holder(a.lock->holder);
+  }
   return a;
 }
 

@@ -7,11 +7,13 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "caf/actor.hpp"
 #include "caf/fwd.hpp"
 #include "caf/timespan.hpp"
 
+#include "actors/api_gateway/api_gateway.hpp"
 #include "actors/cluster_lock/cluster_lock.hpp"
 #include "lock_service/service.hpp"
 
@@ -28,6 +30,13 @@ struct hold_options {
   std::chrono::milliseconds timeout{0}; // <= 0: never
   /// One line per expired hold; never a token.
   std::function<void(const std::string&)> log;
+  /// When set (and holds expire): at start the bridge lists the clusters of `namespaces`
+  /// (empty: all) and adopts the service's locks it finds (stored_holder's mark), each with
+  /// a full timeout from now; so a lock taken before a restart or a failover, whose holder
+  /// died meanwhile, is released too. A list that fails is asked again after `relist`.
+  gateway::api_gateway_actor gateway{};
+  std::vector<std::string> namespaces{};
+  caf::timespan relist = std::chrono::seconds{5};
 };
 
 registry_bridge spawn_registry_bridge(caf::actor_system& sys,

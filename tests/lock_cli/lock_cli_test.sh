@@ -103,7 +103,9 @@ lock_field() { # JSONPATH of tenant-a/vault's status.operationLock
 service_up() { la show --cluster tenant-a/vault && [[ $rc -eq 0 ]]; }
 wait_for "the lock service to answer" 30 service_up
 lock_free() { [[ -z $(lock_field holder) ]]; }
-holder_is() { [[ $(lock_field holder) == "$1" ]]; }
+# The API server holds the service's locks under "lockservice/<holder>" (a new leader finds
+# them there and expires them unless renewed); the client names only <holder>.
+holder_is() { [[ $(lock_field holder) == "lockservice/$1" ]]; }
 
 echo "+ 1. show, acquire, renew, release"
 la show --cluster tenant-a/vault
@@ -185,7 +187,7 @@ la run --cluster tenant-a/vault --operation Backup --holder ci/run-1 --renew-eve
     lock renewedAt >"$WORK/renewed-later"
     exit 7'
 expect_rc 7 "lock run exits with the command's code"
-[[ $(cat "$work/holder-during-run") == ci/run-1 ]] \
+[[ $(cat "$work/holder-during-run") == lockservice/ci/run-1 ]] \
   || fail "the lock during the command: '$(cat "$work/holder-during-run")'"
 [[ -n $(cat "$work/renewed-later") && $(cat "$work/renewed-later") != $(cat "$work/renewed-at-start") ]] \
   || fail "the lock was not renewed during the command: $(cat "$work/renewed-at-start") then $(cat "$work/renewed-later")"

@@ -139,7 +139,7 @@ expect 409 POST $A/renew "${tok[a]}" '{"holder":"nobody"}'
 body_has '"error":"not_holder"'
 expect 409 POST $A/release "${tok[a]}" "$(release Backup backup-2)"
 body_has '"lock":{'
-[[ $(k get openbaocluster vault -n tenant-a -o 'jsonpath={.status.operationLock.holder}') == backup-1 ]] \
+[[ $(k get openbaocluster vault -n tenant-a -o 'jsonpath={.status.operationLock.holder}') == lockservice/backup-1 ]] \
   || fail "the lock is not backup-1's on the API server"
 
 # Waits per token: one waiting acquire is allowed, a second gets 429.
@@ -229,7 +229,7 @@ lock_holder() {
 echo "+ 4. a restore waits for a backup taken through the endpoint"
 expect 200 POST $A/acquire "${tok[a]}" "$(acquire Backup backup/nightly)"
 restore_manifest r1 | k apply -f - >/dev/null || fail "apply r1"
-r1_waiting() { [[ $(field r1 '{.status.message}') == "waiting for lock held by Backup backup/nightly" ]]; }
+r1_waiting() { [[ $(field r1 '{.status.message}') == "waiting for lock held by Backup lockservice/backup/nightly" ]]; }
 wait_for "r1 waiting for the backup" 30 r1_waiting
 sleep 1
 k get job restore-r1 -n tenant-a >/dev/null 2>&1 && fail "r1 created its Job while the backup held the lock"
@@ -288,4 +288,43 @@ operator_pid=
 [[ $code == 0 ]] || fail "the operator exited $code on SIGTERM"
 grep -q 'Sanitizer' "$work/operator.err" && fail "a sanitizer report: $(grep -m3 Sanitizer "$work/operator.err")"
 echo "stopped: exit 0"
+
+echo "+ 7. a hold left by a dead operator and a dead holder expires under the next one"
+# The service's locks are marked on the API server (holder "lockservice/..."), so a new
+# leader adopts them and releases those nobody renews; a lock set with kubectl is never
+# touched.
+cat >"$work/tokens.yaml" <<YAML
+tokens:
+  - {name: tenant-a-backup, sha256: $(sha "${tok[a]}"), namespaces: [tenant-a], operations: [Backup]}
+YAML
+printf '  holdTimeout: 3s\n' >>"$work/config.yaml"
+start_service() {
+  : >"$work/operator.out"
+  "$bin" run --kubeconfig "$work/kubeconfig" --config "$work/config.yaml" \
+    >"$work/operator.out" 2>>"$work/operator.err" &
+  operator_pid=$!
+  wait_for "the lock service" 20 serving
+  url=$(grep -oE 'https://127\.0\.0\.1:[0-9]+' "$work/operator.out" | head -1)
+}
+start_service
+lock_free() { [[ -z $(lock_holder) ]]; }
+wait_for "tenant-a/vault free" 30 lock_free
+expect 200 POST $A/acquire "${tok[a]}" "$(acquire Backup orphan/backup)"
+[[ $(lock_holder) == lockservice/orphan/backup ]] || fail "the hold is not marked: $(lock_holder)"
+kill -9 "$operator_pid"; wait "$operator_pid" 2>/dev/null; operator_pid=
+k patch openbaocluster vault -n tenant-b --subresource=status --type merge -p \
+  '{"status":{"operationLock":{"operation":"Backup","holder":"alice","message":"by hand"}}}' \
+  >/dev/null || fail "set alice's lock on tenant-b/vault"
+start_service
+adopted() { grep -q 'lock service: adopted 1 lock' "$work/operator.err"; }
+wait_for "the new operator to adopt the hold" 10 adopted
+wait_for "the orphaned hold released" 20 lock_free
+grep -q 'hold of orphan/backup on tenant-a/vault expired (not renewed in time): released' \
+  "$work/operator.err" || fail "the expiry was not logged"
+sleep 4 # past another timeout: the hand-set lock stays
+[[ $(k get openbaocluster vault -n tenant-b -o 'jsonpath={.status.operationLock.holder}') == alice ]] \
+  || fail "a lock set with kubectl was touched"
+kill -TERM "$operator_pid"; wait "$operator_pid"; code=$?; operator_pid=
+[[ $code == 0 ]] || fail "the second operator exited $code on SIGTERM"
+echo "the orphaned hold expired under the new operator; alice's lock stayed"
 echo "PASS"

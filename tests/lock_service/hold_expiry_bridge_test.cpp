@@ -73,9 +73,20 @@ struct bridge_fixture : test_coordinator_fixture<> {
     sched.run();
   }
 
-  std::string holder() const {
-    auto c = store->cluster("tenant-a", "vault");
+  std::string holder(const std::string& cluster = "vault") const {
+    auto c = store->cluster("tenant-a", cluster);
     return c && c->status.lock ? c->status.lock->holder : std::string{};
+  }
+
+  void seed_locked(const std::string& name, const std::string& holder) {
+    model::openbao_cluster c;
+    c.metadata.namespace_ = "tenant-a";
+    c.metadata.name = name;
+    model::operation_lock l;
+    l.operation = model::cluster_operation::backup;
+    l.holder = holder;
+    c.status.lock = l;
+    store->put(std::move(c));
   }
 };
 
@@ -87,10 +98,12 @@ CAF_TEST(a hold that is never renewed is released after the timeout) {
   call(call_kind::acquire, "backup-1");
   CAF_REQUIRE_EQUAL(answers->size(), 1u);
   CAF_CHECK(answers->back().what == registry_answer::kind::granted);
-  CAF_CHECK_EQUAL(holder(), "backup-1");
+  CAF_CHECK_EQUAL(holder(), "lockservice/backup-1"); // marked as the service's
+  CAF_REQUIRE(answers->back().lock);
+  CAF_CHECK_EQUAL(answers->back().lock->holder, "backup-1"); // the client's name in answers
   for (int i = 0; i < 8; ++i) // 80 s: still within the timeout
     pass(10s);
-  CAF_CHECK_EQUAL(holder(), "backup-1");
+  CAF_CHECK_EQUAL(holder(), "lockservice/backup-1");
   for (int i = 0; i < 4; ++i) // past 90 s and the next check
     pass(10s);
   CAF_CHECK_EQUAL(holder(), "");
@@ -106,7 +119,7 @@ CAF_TEST(renewed holds are kept and released holds are forgotten) {
     call(call_kind::renew, "backup-1");
     CAF_CHECK(answers->back().what == registry_answer::kind::granted);
   }
-  CAF_CHECK_EQUAL(holder(), "backup-1");
+  CAF_CHECK_EQUAL(holder(), "lockservice/backup-1");
   call(call_kind::release, "backup-1");
   CAF_CHECK(answers->back().what == registry_answer::kind::released);
   pass(200s);
@@ -128,6 +141,59 @@ CAF_TEST(an expiry leaves alone a lock someone else holds by then) {
   CAF_CHECK_EQUAL(holder(), "backup-2");
   CAF_REQUIRE_EQUAL(log->size(), 1u);
   CAF_CHECK(log->front().find("left alone") != std::string::npos);
+}
+
+CAF_TEST(a new leader adopts the locks taken through the service from the API server and expires them) {
+  // Left by an operator that died (or lost its leadership) with their holders: one taken
+  // through the service, one written with kubectl, and upstream's own backup lock.
+  seed_locked("from-service", "lockservice/cron/nightly");
+  seed_locked("by-hand", "alice");
+  seed_locked("upstream", "openbaocluster/backup");
+  auto lines = log;
+  hold_options o;
+  o.timeout = 90s;
+  o.log = [lines](const std::string& l) { lines->push_back(l); };
+  o.gateway = gw;
+  auto leader = spawn_registry_bridge(sys, registry, 10s, o);
+  sched.run();
+  CAF_REQUIRE_EQUAL(log->size(), 1u);
+  CAF_CHECK(log->front().find("adopted 1 lock") == 0);
+  for (int i = 0; i < 8; ++i) // a full timeout from the new leader's start
+    pass(10s);
+  CAF_CHECK_EQUAL(holder("from-service"), "lockservice/cron/nightly");
+  for (int i = 0; i < 4; ++i)
+    pass(10s);
+  CAF_CHECK_EQUAL(holder("from-service"), "");
+  CAF_CHECK_EQUAL(holder("by-hand"), "alice");
+  CAF_CHECK_EQUAL(holder("upstream"), "openbaocluster/backup");
+  CAF_CHECK(log->back().find("cron/nightly on tenant-a/from-service expired") != std::string::npos);
+  anon_send_exit(leader.actor, caf::exit_reason::user_shutdown);
+  sched.run();
+}
+
+CAF_TEST(an adopted lock whose holder renews through the new leader is kept) {
+  seed_locked("from-service", "lockservice/cron/nightly");
+  hold_options o;
+  o.timeout = 90s;
+  o.gateway = gw;
+  auto leader = spawn_registry_bridge(sys, registry, 10s, o);
+  sched.run();
+  for (int i = 0; i < 4; ++i) {
+    pass(60s);
+    lock_call c;
+    c.kind = call_kind::renew;
+    c.namespace_ = "tenant-a";
+    c.name = "from-service";
+    c.holder = "cron/nightly";
+    auto out = answers;
+    leader.forward(c, [out](registry_answer a) { out->push_back(std::move(a)); });
+    sched.run();
+    CAF_REQUIRE(!answers->empty());
+    CAF_CHECK(answers->back().what == registry_answer::kind::granted);
+  }
+  CAF_CHECK_EQUAL(holder("from-service"), "lockservice/cron/nightly");
+  anon_send_exit(leader.actor, caf::exit_reason::user_shutdown);
+  sched.run();
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -62,6 +62,17 @@ CAF_TEST(holders are told apart by cluster and name) {
   CAF_CHECK_EQUAL(h.take_expired(t0 + 10s).size(), 2u);
 }
 
+CAF_TEST(locks taken through the service are marked in the API server and named plainly to clients) {
+  CAF_CHECK_EQUAL(stored_holder("cron/nightly"), "lockservice/cron/nightly");
+  CAF_CHECK(is_service_holder("lockservice/cron/nightly"));
+  CAF_CHECK_EQUAL(client_holder("lockservice/cron/nightly"), "cron/nightly");
+  for (const char* other : {"alice", "openbaocluster/backup", "openbaorestore/r1/uid-1",
+                            "lockservice", "lockservice/", "xlockservice/a"}) {
+    CAF_CHECK(!is_service_holder(other));
+    CAF_CHECK_EQUAL(client_holder(other), other);
+  }
+}
+
 CAF_TEST(a zero timeout records nothing) {
   hold_expiry h{0s};
   CAF_CHECK(!h.enabled());
