@@ -6,7 +6,9 @@
 # ---- build -------------------------------------------------------------------------------
 FROM debian:bookworm-slim AS build
 # The packages of scripts/packages.txt that building the `baorestore` target needs. Left out:
-# clang (fuzzing only). librapidcheck-dev stays: the top-level CMakeLists.txt requires it at
+# clang (fuzzing only), prometheus (promtool), openssl and curl (test clients).
+# tests/deploy/dockerfile_test.sh checks both stages against the build (no Docker engine runs
+# where the tests do). librapidcheck-dev stays: the top-level CMakeLists.txt requires it at
 # configure time, although the binary does not link it.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
@@ -21,6 +23,7 @@ RUN apt-get update \
       libhowardhinnant-date-dev \
       librapidcheck-dev \
       zlib1g-dev \
+      prometheus-cpp-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -38,7 +41,8 @@ FROM debian:bookworm-slim
 # Only the shared libraries the binary needs (its NEEDED entries, mapped to packages with
 # dpkg -S): libcaf_core.so.0.17.6 -> libcaf-core0.17, libboost_json.so.1.81.0 ->
 # libboost-json1.81.0, libsimdjson.so.14 -> libsimdjson14, libyaml-cpp.so.0.7 ->
-# libyaml-cpp0.7, libssl.so.3 and libcrypto.so.3 -> libssl3, libz.so.1 -> zlib1g;
+# libyaml-cpp0.7, libssl.so.3 and libcrypto.so.3 -> libssl3, libz.so.1 -> zlib1g,
+# libprometheus-cpp-core.so.1.0 -> libprometheus-cpp-core1.0, libfmt.so.9 -> libfmt9;
 # libstdc++6, libgcc-s1 and libc6 come with the base image (and as dependencies of the
 # above). ca-certificates: the system CA bundle for the snapshot HEAD to HTTPS object stores
 # (OpenSSL's default verify paths); the API server's CA comes from the service account's
@@ -52,6 +56,8 @@ RUN apt-get update \
       libyaml-cpp0.7 \
       libssl3 \
       zlib1g \
+      libprometheus-cpp-core1.0 \
+      libfmt9 \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/baorestore.stripped /usr/local/bin/baorestore
 # Fail the build when a library is missing, rather than the pod at start.

@@ -492,7 +492,6 @@ step next_step(const observation& o, const restore_config& config) {
                   + "): create a new OpenBaoRestore instead");
   switch (phase) {
     case restore_phase::unset:
-      return admit(o);
     case restore_phase::pending:
       return admit(o);
     case restore_phase::validating:
