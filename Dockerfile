@@ -42,7 +42,9 @@ FROM debian:bookworm-slim
 # dpkg -S): libcaf_core.so.0.17.6 -> libcaf-core0.17, libboost_json.so.1.81.0 ->
 # libboost-json1.81.0, libsimdjson.so.14 -> libsimdjson14, libyaml-cpp.so.0.7 ->
 # libyaml-cpp0.7, libssl.so.3 and libcrypto.so.3 -> libssl3, libz.so.1 -> zlib1g,
-# libprometheus-cpp-core.so.1.0 -> libprometheus-cpp-core1.0, libfmt.so.9 -> libfmt9;
+# libprometheus-cpp-core.so.1.0 -> libprometheus-cpp-core1.0, libfmt.so.9 -> libfmt9,
+# libboost_container.so.1.81.0 -> libboost-container1.81.0 (Boost.JSON's allocator: linked
+# by a Debug build, BUILD_TYPE=Debug; the optimized builds inline what they use of it);
 # libstdc++6, libgcc-s1 and libc6 come with the base image (and as dependencies of the
 # above). ca-certificates: the system CA bundle for the snapshot HEAD to HTTPS object stores
 # (OpenSSL's default verify paths); the API server's CA comes from the service account's
@@ -58,6 +60,7 @@ RUN apt-get update \
       zlib1g \
       libprometheus-cpp-core1.0 \
       libfmt9 \
+      libboost-container1.81.0 \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/baorestore.stripped /usr/local/bin/baorestore
 # Fail the build when a library is missing, rather than the pod at start.
