@@ -58,14 +58,13 @@ k() {
     --request-timeout=15s "$@"
 }
 
-wait_for() {
-  local what=$1 seconds=$2
+wait_for() { # a deadline in wall-clock seconds, however long each check takes
+  local what=$1 deadline=$((SECONDS + $2))
   shift 2
-  for _ in $(seq $((seconds * 5))); do
-    "$@" && return 0
+  until "$@"; do
+    [[ $SECONDS -lt $deadline ]] || fail "timed out waiting for: $what"
     sleep 0.2
   done
-  fail "timed out after ${seconds}s waiting for: $what"
 }
 
 cp_ready() {
