@@ -59,7 +59,9 @@ restore::restore_request_config restore_settings(const run_options& opts,
     rc.log = [lg](const restore::log_entry& e) {
       auto level = e.level == restore::log_entry::severity::warn ? log::level::warn
                                                                   : log::level::info;
-      lg.write(level, e.msg, {{"namespace", e.namespace_}, {"name", e.name}, {"phase", e.phase}});
+      lg.write(level, e.msg,
+               {{"namespace", e.namespace_}, {"name", e.name}, {"phase", e.phase},
+                {"reason", e.reason}, {"message", e.message}});
     };
   }
   return rc;
@@ -187,6 +189,13 @@ std::shared_ptr<operator_actors> start_operator(caf::actor_system& sys,
   if (opts.leader_election)
     ops->sources.leadership = std::make_shared<std::atomic<int>>(-1);
   log::logger lg{err, opts.log_level, opts.log_format};
+  // An API server we cannot reach or trust, an object we cannot read: said within seconds
+  // (then once per 30 s per cause), never silence (DESIGN §5).
+  if (!opts.quiet)
+    gc.warn = [lg](const gateway::gateway_warning& w) {
+      lg.warn(w.msg, {{"cause", w.cause}, {"error", w.error}, {"server", w.server},
+                      {"resource", w.resource}, {"namespace", w.namespace_}, {"name", w.name}});
+    };
   ops->ops_server = serve_ops(opts.metrics_address, ops->sources, lg);
   ops->health_server = serve_ops(opts.health_address, ops->sources, lg, true);
   ops->gateway = gateway::spawn_http_gateway(sys, gc);

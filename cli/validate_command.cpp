@@ -45,12 +45,18 @@ void append(field_errors& to, const field_errors& from) {
 field_errors check_restore(const std::string& json) {
   model::decode_options strict_options;
   strict_options.strict = true;
+  // Upstream fields we read but do not implement fail the restore (NotSupported): say so.
+  auto judge = [](const model::openbao_restore& r) {
+    auto errors = model::validate_restore(r);
+    append(errors, model::unsupported_restore_features(r.spec));
+    return errors;
+  };
   auto strict = model::decode_openbao_restore(json, strict_options);
   if (strict)
-    return model::validate_restore(*strict.value);
+    return judge(*strict.value);
   auto errors = strict.errors;
   if (auto lenient = model::decode_openbao_restore(json))
-    append(errors, model::validate_restore(*lenient.value));
+    append(errors, judge(*lenient.value));
   return errors;
 }
 

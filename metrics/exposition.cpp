@@ -105,6 +105,27 @@ void gateway_families(std::vector<MetricFamily>& out, const gateway::counters_sn
     hits.metric.push_back(m);
   }
   out.push_back(std::move(hits));
+  auto failures = family("baorestore_gateway_api_failures_total",
+                         "Failures to reach or trust the API server, by cause",
+                         MetricType::Counter);
+  for (const auto& [cause, n] : s.api_failures) {
+    ClientMetric m;
+    m.label = {{"cause", std::string{gateway::to_string(cause)}}};
+    m.counter.value = static_cast<double>(n);
+    failures.metric.push_back(m);
+  }
+  out.push_back(std::move(failures));
+  auto undecodable = family("baorestore_undecodable_objects_total",
+                            "Objects read from the API server that did not decode (skipped), "
+                            "by resource",
+                            MetricType::Counter);
+  for (const auto& [resource, n] : s.undecodable) {
+    ClientMetric m;
+    m.label = {{"resource", resource}};
+    m.counter.value = static_cast<double>(n);
+    undecodable.metric.push_back(m);
+  }
+  out.push_back(std::move(undecodable));
 }
 
 void lock_families(std::vector<MetricFamily>& out, const cluster_lock::lock_counters_snapshot& s) {

@@ -9,6 +9,9 @@
 //   baorestore_gateway_request_duration_seconds{verb,resource} histogram
 //   baorestore_gateway_retries_total{verb,resource}         counter
 //   baorestore_gateway_queue_depth{tenant}                  gauge
+//   baorestore_gateway_api_failures_total{cause}            counter (connect, tls, timeout,
+//                                                           unauthorized, forbidden)
+//   baorestore_undecodable_objects_total{resource}          counter (skipped objects)
 //   baorestore_ready                                        gauge (1 once the watch synced)
 //   baorestore_lock_acquisitions_total{operation,outcome}   counter (granted, busy, forced)
 //   baorestore_lock_wait_seconds{operation}                 histogram (time in the queue)

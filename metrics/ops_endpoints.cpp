@@ -27,6 +27,16 @@ net::response handle_ops(const ops_sources& sources, const net::request& req) {
   auto lead = sources.leadership ? static_cast<leadership>(sources.leadership->load())
                                  : leadership::leader;
   if (path == "/readyz") {
+    // First: nothing else can be true while the API server cannot be reached or trusted.
+    if (auto troubles = sources.gateway ? sources.gateway->troubles()
+                                        : std::vector<gateway::active_trouble>{};
+        !troubles.empty()) {
+      std::string body;
+      for (const auto& t : troubles)
+        body += "API server " + std::string{gateway::to_string(t.cause)} + ": " + t.message
+                + "\n";
+      return text(503, body);
+    }
     if (lead == leadership::unknown)
       return text(503, "leadership is not known yet\n");
     if (lead == leadership::follower)

@@ -1,7 +1,8 @@
 #pragma once
 // The operator's own HTTP endpoints on net::http_server: /metrics (exposition.hpp),
-// /healthz (the process serves), /readyz (the restore watch has synced; with leader
-// election: leadership is known, and a leader's watch has synced). Plain values in
+// /healthz (the process serves), /readyz (the API server is reached and trusts us, naming
+// the cause when not; the restore watch has synced; with leader election: leadership is
+// known, and a leader's watch has synced). Plain values in
 // and out (net/http_message.hpp): tested without sockets.
 
 #include <atomic>

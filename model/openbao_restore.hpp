@@ -21,6 +21,12 @@ inline constexpr const char* restore_finalizer = "openbao.org/openbaorestore-fin
 struct restore_source {
   backup_target target;
   std::string key; // the full object path in the bucket, never prefixed with pathPrefix
+  // Upstream's newer checks of the snapshot, carried for the executor (DESIGN §2, §4):
+  // digest and size of the object, and the cluster ID and OpenBao version it was taken of.
+  std::string expected_digest;
+  std::optional<std::int64_t> expected_size;
+  std::string expected_cluster_id;
+  std::string expected_version;
   bool operator==(const restore_source&) const = default;
 };
 
@@ -33,6 +39,16 @@ struct openbao_restore_spec {
   std::optional<std::string> image;
   bool force = false;
   bool override_operation_lock = false;
+  // Upstream's restore into a new cluster and its workload identity: decoded (the templates
+  // kept as their compact JSON text) so that a manifest using them is read, and refused at
+  // validation with NotSupported until built (unsupported_restore_features).
+  std::optional<std::string> cluster_template; // a JSON object
+  std::string target_lifecycle;
+  std::optional<std::int64_t> cleanup_after_seconds;
+  std::optional<std::string> workload_identity; // a JSON object
+  /// Lenient decoding notes the spec's fields it does not know here ("spec.foo"): reading
+  /// never fails on them, judging does (validate_restore_spec: InvalidSpec). Not encoded.
+  std::vector<std::string> unknown_fields;
   bool operator==(const openbao_restore_spec&) const = default;
 };
 

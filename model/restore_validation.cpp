@@ -125,6 +125,28 @@ field_errors validate_restore_spec(const openbao_restore_spec& spec) {
   // Upstream's wording: a break-glass override is only valid together with force.
   if (spec.override_operation_lock && !spec.force)
     out.push_back({"spec.overrideOperationLock", "overrideOperationLock requires force: true"});
+  if (spec.source.expected_size && *spec.source.expected_size < 0)
+    out.push_back({"spec.source.expectedSize",
+                   "invalid value " + std::to_string(*spec.source.expected_size)
+                     + ": must be greater than or equal to 0"});
+  // Reading was lenient; judging is strict: a field we do not know may be a typo of one
+  // that matters ("overideOperationLock"), so the restore must not go ahead without it.
+  for (const auto& path : spec.unknown_fields)
+    out.push_back({path, "unknown field"});
+  return out;
+}
+
+field_errors unsupported_restore_features(const openbao_restore_spec& spec) {
+  field_errors out;
+  const char* const new_cluster = "restore into a new cluster is not supported";
+  if (spec.cluster_template)
+    out.push_back({"spec.clusterTemplate", new_cluster});
+  if (!spec.target_lifecycle.empty())
+    out.push_back({"spec.targetLifecycle", new_cluster});
+  if (spec.cleanup_after_seconds)
+    out.push_back({"spec.cleanupAfterSeconds", new_cluster});
+  if (spec.workload_identity)
+    out.push_back({"spec.workloadIdentity", "workload identity is not supported"});
   return out;
 }
 

@@ -36,6 +36,7 @@
 #include "model/openbao_restore.hpp"
 #include "model/secret.hpp"
 #include "model/service_account.hpp"
+#include "model/undecodable.hpp"
 
 namespace baorestore::gateway {
 
@@ -153,6 +154,17 @@ struct watch_event {
   T object; // for deleted: the object as it last was
 };
 
+/// An object of the watched kind that does not decode (DESIGN §2: reading is lenient): the
+/// watch skips it and goes on, and tells the subscriber what of it could be read (metadata,
+/// status.phase) and why it does not decode. After the watch_synced whose listing skipped it,
+/// or in place of the watch_event it would have been (for deleted: the object is gone).
+template <class T>
+struct watch_undecodable {
+  std::uint64_t watch_id = 0;
+  watch_event_type type = watch_event_type::modified;
+  model::undecodable_object object;
+};
+
 using list_atom = caf::atom_constant<caf::atom("list")>;
 constexpr list_atom list_atom_v{};
 using create_atom = caf::atom_constant<caf::atom("create")>;
@@ -224,5 +236,7 @@ template <class T>
 struct allowed_unsafe_message_type<baorestore::gateway::watch_synced<T>> : std::true_type {};
 template <class T>
 struct allowed_unsafe_message_type<baorestore::gateway::watch_event<T>> : std::true_type {};
+template <class T>
+struct allowed_unsafe_message_type<baorestore::gateway::watch_undecodable<T>> : std::true_type {};
 
 } // namespace caf

@@ -1,6 +1,7 @@
 #pragma once
 // The one table of the kinds the gateways serve: each kind's name, where it lives in the API
-// (group, version, plural), whether it has a status subresource, and its model decoders.
+// (group, version, plural), whether it has a status subresource, and its model decoders
+// (lists leniently: an item that does not decode is set aside, model/undecodable.hpp).
 // The HTTP gateway builds its paths from it; the in-memory gateway derives its store ids
 // from it (detail/memory_kinds.hpp). Pure: no CAF, no sockets.
 
@@ -8,6 +9,7 @@
 
 #include "actors/api_gateway/api_paths.hpp"
 #include "model/codec.hpp"
+#include "model/undecodable.hpp"
 
 namespace baorestore::gateway {
 
@@ -23,7 +25,7 @@ struct api_kind<model::openbao_cluster> {
     return model::decode_openbao_cluster(text, o);
   }
   static auto decode_list(std::string_view text, const model::decode_options& o) {
-    return model::decode_openbao_cluster_list(text, o);
+    return model::decode_openbao_cluster_list_lenient(text, o);
   }
 };
 
@@ -36,7 +38,7 @@ struct api_kind<model::openbao_restore> {
     return model::decode_openbao_restore(text, o);
   }
   static auto decode_list(std::string_view text, const model::decode_options& o) {
-    return model::decode_openbao_restore_list(text, o);
+    return model::decode_openbao_restore_list_lenient(text, o);
   }
 };
 

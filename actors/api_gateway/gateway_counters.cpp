@@ -40,6 +40,28 @@ void gateway_counters::set_queue_depth(std::string_view tenant, std::size_t dept
     data_.queue_depth[std::string{tenant}] = depth;
 }
 
+bool gateway_counters::record_trouble(trouble_cause cause, std::string message,
+                                      std::uint64_t* suppressed) {
+  std::lock_guard guard{mtx_};
+  ++data_.api_failures[cause];
+  return troubles_.record(cause, std::move(message), trouble_tracker::clock::now(), suppressed);
+}
+
+void gateway_counters::record_reachable() {
+  std::lock_guard guard{mtx_};
+  troubles_.clear();
+}
+
+std::vector<active_trouble> gateway_counters::troubles() const {
+  std::lock_guard guard{mtx_};
+  return troubles_.active();
+}
+
+void gateway_counters::record_undecodable(std::string_view resource) {
+  std::lock_guard guard{mtx_};
+  ++data_.undecodable[std::string{resource}];
+}
+
 counters_snapshot gateway_counters::snapshot() const {
   std::lock_guard guard{mtx_};
   return data_;

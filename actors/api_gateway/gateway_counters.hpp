@@ -1,7 +1,8 @@
 #pragma once
 // What the gateway counts, for a later Prometheus export: requests by verb, resource and
 // status code; latency histograms by verb and resource; retries; queue depth per tenant;
-// gets answered from a watch cache (no request) by resource.
+// gets answered from a watch cache (no request) by resource; failures to reach or trust the
+// API server by cause (and which are active, for /readyz); objects that did not decode.
 // Thread-safe (the I/O thread records, an exporter snapshots); snapshot() returns plain
 // values so the exporter needs no lock of ours.
 
@@ -14,7 +15,9 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
+#include "actors/api_gateway/api_trouble.hpp"
 #include "actors/api_gateway/retry_policy.hpp"
 
 namespace baorestore::gateway {
@@ -54,6 +57,10 @@ struct counters_snapshot {
   std::map<verb_resource, std::uint64_t> retries;
   std::map<std::string, std::size_t> queue_depth; // tenants with a non-zero depth
   std::map<std::string, std::uint64_t> cache_hits; // by resource
+  /// Failures to reach or trust the API server, by cause (api_trouble.hpp).
+  std::map<trouble_cause, std::uint64_t> api_failures;
+  /// Objects read from the API server that did not decode (skipped), by resource.
+  std::map<std::string, std::uint64_t> undecodable;
 };
 
 class gateway_counters {
@@ -72,6 +79,20 @@ public:
   /// namespaces that come and go do not accumulate.
   void set_queue_depth(std::string_view tenant, std::size_t depth);
 
+  /// A failure to reach or trust the API server: counted, and remembered for /readyz until
+  /// record_reachable. Returns whether to log it now (trouble_tracker::record).
+  bool record_trouble(trouble_cause cause, std::string message,
+                      std::uint64_t* suppressed = nullptr);
+
+  /// An exchange in which the API server answered and trusted us.
+  void record_reachable();
+
+  /// The failures to reach or trust the API server since its last good answer.
+  std::vector<active_trouble> troubles() const;
+
+  /// An object of `resource` that did not decode and was skipped.
+  void record_undecodable(std::string_view resource);
+
   counters_snapshot snapshot() const;
 
   /// Requests accepted and not answered yet (queued, in flight, or waiting for a retry),
@@ -86,6 +107,7 @@ public:
 private:
   mutable std::mutex mtx_;
   counters_snapshot data_;
+  trouble_tracker troubles_;
   std::atomic<std::size_t> pending_{0};
 };
 

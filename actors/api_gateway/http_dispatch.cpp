@@ -140,11 +140,13 @@ void on_done(self_ptr self, std::uint64_t id, transport_result& r) {
   caf::error err;
   if (auto* e = std::get_if<net::client_error>(&r.result)) {
     st.config.counters->record_request(p.verb, p.resource, 0, latency);
+    note_exchange(self, *e);
     outcome.transport_error = retryable(e->code);
     err = error_from(*e);
   } else {
     auto& resp = std::get<net::client_response>(r.result);
     st.config.counters->record_request(p.verb, p.resource, resp.status, latency);
+    note_exchange(self, resp.status, resp.body);
     if (resp.status >= 200 && resp.status < 300) {
       auto done = std::move(p);
       st.requests.erase(i);
@@ -179,6 +181,68 @@ void on_retry(self_ptr self, std::uint64_t id) {
   st.queue.push(i->second.tenant, i->second.prio, id);
   update_depth(self, i->second.tenant);
   dispatch(self);
+}
+
+namespace {
+
+std::string server_of(self_ptr self) {
+  const auto& ep = self->state.config.connection.server;
+  return host_for_url(ep) + ":" + std::to_string(ep.port);
+}
+
+/// Counts one trouble and, when the tracker says so, logs it with its cause.
+void trouble(self_ptr self, trouble_cause cause, std::string message) {
+  auto& st = self->state;
+  std::uint64_t suppressed = 0;
+  if (!st.config.counters->record_trouble(cause, message, &suppressed) || !st.config.warn)
+    return;
+  gateway_warning w;
+  w.msg = std::string{cause == trouble_cause::unauthorized || cause == trouble_cause::forbidden
+                        ? "the API server refuses our credentials"
+                        : "cannot reach the API server"}
+          + (suppressed > 0 ? " (" + std::to_string(suppressed) + " more since the last report)"
+                            : "");
+  w.cause = std::string{to_string(cause)};
+  w.error = std::move(message);
+  w.server = server_of(self);
+  st.config.warn(w);
+}
+
+} // namespace
+
+void note_exchange(self_ptr self, const net::client_error& e) {
+  if (auto cause = trouble_of_transport(net::to_string(e.code)))
+    trouble(self, *cause, net::to_string(e.code) + ": " + e.message);
+}
+
+void note_exchange(self_ptr self, int status, std::string_view body) {
+  auto cause = trouble_of_status(status);
+  if (!cause) {
+    self->state.config.counters->record_reachable();
+    return;
+  }
+  auto status_doc = parse_status(body);
+  trouble(self, *cause, "HTTP " + std::to_string(status)
+                          + (status_doc && !status_doc->message.empty()
+                               ? ": " + status_doc->message
+                               : std::string{}));
+}
+
+void note_undecodable(self_ptr self, std::string_view resource,
+                      const model::undecodable_object& obj) {
+  auto& st = self->state;
+  st.config.counters->record_undecodable(resource);
+  if (!st.config.warn)
+    return;
+  gateway_warning w;
+  w.msg = "skipped an object that does not decode";
+  w.cause = "undecodable";
+  for (const auto& e : obj.errors)
+    w.error += (w.error.empty() ? "" : "; ") + model::to_string(e);
+  w.resource = std::string{resource};
+  w.namespace_ = obj.metadata.namespace_;
+  w.name = obj.metadata.name;
+  st.config.warn(w);
 }
 
 caf::error error_from(const net::client_response& r) {

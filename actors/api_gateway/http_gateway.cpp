@@ -51,8 +51,12 @@ template <class T>
 caf::typed_response_promise<T> submit_for(self_ptr self, pending p) {
   auto rp = self->make_response_promise<T>();
   auto opts = reply_options(self);
-  p.on_ok = [rp, opts](net::client_response& r) mutable {
-    deliver(rp, from_decoded<T>(api_kind<T>::decode(r.body, opts), api_kind<T>::name));
+  p.on_ok = [self, rp, opts](net::client_response& r) mutable {
+    auto d = api_kind<T>::decode(r.body, opts);
+    if (!d)
+      note_undecodable(self, api_kind<T>::path.plural,
+                       model::describe_undecodable(r.body, d.errors, opts.limits));
+    deliver(rp, from_decoded<T>(std::move(d), api_kind<T>::name));
   };
   p.on_error = [rp](caf::error e) mutable { rp.deliver(std::move(e)); };
   submit(self, std::move(p));
@@ -98,10 +102,12 @@ caf::typed_response_promise<T> do_get(self_ptr self, const get_request<T>& req) 
 }
 
 /// Lists page by page (limit/continue, one consistent snapshot), then answers the whole.
+/// Items that do not decode are counted, logged and set aside (`skipped`), never failing
+/// the list: one bad object must not hide all the others (DESIGN §2).
 template <class T>
 void list_pages(self_ptr self, list_request<T> req, std::string continue_token,
-                std::shared_ptr<model::object_list<T>> acc,
-                std::function<void(caf::expected<model::object_list<T>>)> done) {
+                std::shared_ptr<model::lenient_list<T>> acc,
+                std::function<void(caf::expected<model::lenient_list<T>>)> done) {
   const auto& k = api_kind<T>::path;
   auto p = make_pending(self, http_verb::list, k.plural, req.namespace_, req.prio);
   list_query q;
@@ -112,16 +118,21 @@ void list_pages(self_ptr self, list_request<T> req, std::string continue_token,
   p.target = with_query(collection_path(k, req.namespace_), q);
   auto opts = reply_options(self);
   p.on_ok = [self, req, acc, done, opts](net::client_response& r) mutable {
-    auto page = from_decoded<model::object_list<T>>(api_kind<T>::decode_list(r.body, opts),
-                                                    "list");
+    auto page = from_decoded<model::lenient_list<T>>(api_kind<T>::decode_list(r.body, opts),
+                                                     "list");
     if (!page)
       return done(std::move(page.error()));
-    for (auto& x : page->items)
-      acc->items.push_back(std::move(x));
-    acc->metadata.resource_version = page->metadata.resource_version;
-    if (page->metadata.continue_token.empty())
+    for (auto& x : page->list.items)
+      acc->list.items.push_back(std::move(x));
+    for (auto& x : page->skipped) {
+      note_undecodable(self, api_kind<T>::path.plural, x);
+      acc->skipped.push_back(std::move(x));
+    }
+    acc->list.metadata.resource_version = page->list.metadata.resource_version;
+    if (page->list.metadata.continue_token.empty())
       return done(std::move(*acc));
-    list_pages<T>(self, std::move(req), page->metadata.continue_token, acc, std::move(done));
+    list_pages<T>(self, std::move(req), page->list.metadata.continue_token, acc,
+                  std::move(done));
   };
   p.on_error = [done](caf::error e) { done(std::move(e)); };
   submit(self, std::move(p));
@@ -131,8 +142,13 @@ template <class T>
 caf::typed_response_promise<model::object_list<T>> do_list(self_ptr self,
                                                            const list_request<T>& req) {
   auto rp = self->make_response_promise<model::object_list<T>>();
-  list_pages<T>(self, req, "", std::make_shared<model::object_list<T>>(),
-                [rp](caf::expected<model::object_list<T>> x) mutable { deliver(rp, std::move(x)); });
+  list_pages<T>(self, req, "", std::make_shared<model::lenient_list<T>>(),
+                [rp](caf::expected<model::lenient_list<T>> x) mutable {
+                  if (x)
+                    rp.deliver(std::move(x->list));
+                  else
+                    rp.deliver(std::move(x.error()));
+                });
   return rp;
 }
 
@@ -227,37 +243,53 @@ std::uint64_t do_watch(self_ptr self, const watch_request<T>& req) {
   auto opts = reply_options(self);
   w.relist = [self, req](std::uint64_t id) {
     list_request<T> lr{req.namespace_, req.label_selector, priority::normal};
-    list_pages<T>(self, lr, "", std::make_shared<model::object_list<T>>(),
-                  [self, id](caf::expected<model::object_list<T>> x) {
+    list_pages<T>(self, lr, "", std::make_shared<model::lenient_list<T>>(),
+                  [self, id](caf::expected<model::lenient_list<T>> x) {
                     auto i = self->state.watches.find(id);
                     if (i == self->state.watches.end())
                       return;
                     if (!x)
                       return watch_failed(self, id);
                     auto& ws = i->second;
-                    ws.resource_version = x->metadata.resource_version;
+                    auto& list = x->list;
+                    ws.resource_version = list.metadata.resource_version;
                     if (ws.cache) {
                       object_cache<T> fresh;
-                      for (const auto& obj : x->items)
+                      for (const auto& obj : list.items)
                         fresh.emplace(cache_key(obj.metadata.namespace_, obj.metadata.name), obj);
                       cache_of<T>(ws) = std::move(fresh);
                       ws.synced = true;
                     }
                     caf::anon_send(ws.subscriber,
-                                   watch_synced<T>{id, std::move(x->items),
-                                                   x->metadata.resource_version});
+                                   watch_synced<T>{id, std::move(list.items),
+                                                   list.metadata.resource_version});
+                    for (auto& bad : x->skipped)
+                      caf::anon_send(ws.subscriber,
+                                     watch_undecodable<T>{id, watch_event_type::added,
+                                                          std::move(bad)});
                     connect_watch(self, id);
                   });
   };
   w.forward = [self, opts](watch_state& ws, std::uint64_t id, watch_line& line) {
-    auto d = api_kind<T>::decode(line.object_json, opts);
-    if (!d)
-      return false;
-    auto& obj = *d.value;
-    ws.resource_version = obj.metadata.resource_version;
     auto type = line.type == watch_line_type::added     ? watch_event_type::added
                 : line.type == watch_line_type::deleted ? watch_event_type::deleted
                                                         : watch_event_type::modified;
+    auto d = api_kind<T>::decode(line.object_json, opts);
+    if (!d) {
+      // Skipped, never a reason to stop: the stream goes on past it (its resourceVersion
+      // is where a resumed watch starts), and the subscriber hears what could be read.
+      auto bad = model::describe_undecodable(line.object_json, std::move(d.errors), opts.limits);
+      if (bad.metadata.resource_version.empty())
+        return false; // not even its version reads: this stream cannot be followed
+      note_undecodable(self, api_kind<T>::path.plural, bad);
+      ws.resource_version = bad.metadata.resource_version;
+      if (ws.cache) // a cached get must not answer with its last good version
+        cache_of<T>(ws).erase(cache_key(bad.metadata.namespace_, bad.metadata.name));
+      caf::anon_send(ws.subscriber, watch_undecodable<T>{id, type, std::move(bad)});
+      return true;
+    }
+    auto& obj = *d.value;
+    ws.resource_version = obj.metadata.resource_version;
     if (ws.cache) {
       auto key = cache_key(obj.metadata.namespace_, obj.metadata.name);
       if (type == watch_event_type::deleted)

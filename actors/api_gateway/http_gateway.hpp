@@ -17,7 +17,9 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
+#include <string>
 
 #include "caf/fwd.hpp"
 
@@ -27,6 +29,19 @@
 #include "actors/api_gateway/retry_policy.hpp"
 
 namespace baorestore::gateway {
+
+/// What the gateway has to tell a person (the operator's log at warning): the API server
+/// cannot be reached or trusted (cause: api_trouble.hpp), or an object it sent does not
+/// decode and is skipped (cause "undecodable", with the object's kind and name).
+struct gateway_warning {
+  std::string msg;
+  std::string cause;
+  std::string error; // the transport's or the server's words; the decoder's for an object
+  std::string server; // host:port
+  std::string resource;
+  std::string namespace_;
+  std::string name;
+};
 
 struct http_gateway_config {
   connection_config connection;
@@ -46,6 +61,9 @@ struct http_gateway_config {
   std::chrono::seconds watch_timeout{300};
   /// Counters to record into (shared with the metrics endpoint); made when null.
   std::shared_ptr<gateway_counters> counters;
+  /// Where warnings go (rate-limited per cause for failures to reach or trust the server).
+  /// Optional; called on the gateway's actor.
+  std::function<void(const gateway_warning&)> warn;
 };
 
 /// Spawns the gateway. Throws std::runtime_error when the configuration's TLS material is

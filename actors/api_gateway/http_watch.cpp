@@ -87,7 +87,12 @@ void connect_watch(self_ptr self, std::uint64_t id) {
   req.deadline = clock_type::now() + st.config.request_timeout;
   net::stream_handlers h;
   auto addr = self->address();
-  h.on_status = [](int) {};
+  // A watch that connects is a good answer (on the client's thread: the counters are
+  // thread-safe); one refused or untrusted is reported by on_watch_end.
+  h.on_status = [counters = st.config.counters](int status) {
+    if (status >= 200 && status < 300)
+      counters->record_reachable();
+  };
   h.on_line = [addr, id, gen](std::string line) {
     if (auto hdl = caf::actor_cast<caf::actor>(addr))
       caf::anon_send(hdl, wline_atom_v, id, gen, std::move(line));
@@ -150,6 +155,10 @@ void on_watch_end(self_ptr self, std::uint64_t id, std::uint64_t generation, str
     return;
   auto& w = i->second;
   w.stream.reset();
+  if (end.error)
+    note_exchange(self, *end.error);
+  else if (end.non_ok)
+    note_exchange(self, end.non_ok->status, end.non_ok->body);
   if (end.non_ok && end.non_ok->status == 410) {
     relist_now(id, w);
     return;

@@ -344,6 +344,13 @@ step validate_against_cluster(const observation& o, const restore_config& config
   }
 }
 
+std::string join_errors(const model::field_errors& errors) {
+  std::string message;
+  for (const auto& e : errors)
+    message += (message.empty() ? "" : "; ") + model::to_string(e);
+  return message;
+}
+
 step validating(const observation& o, const restore_config& config) {
   auto errors = model::validate_restore_spec(o.restore.spec);
   if (!errors.empty()) {
@@ -352,6 +359,9 @@ step validating(const observation& o, const restore_config& config) {
       message += (message.empty() ? "" : "; ") + model::to_string(e);
     return fail(o, "InvalidSpec", message);
   }
+  if (auto unsupported = model::unsupported_restore_features(o.restore.spec);
+      !unsupported.empty())
+    return fail(o, "NotSupported", join_errors(unsupported));
   return confirmed(o, validate_against_cluster(o, config));
 }
 

@@ -28,6 +28,46 @@ void say(self_ptr self, const std::string& what, log_entry::severity level) {
   st.config.log(e);
 }
 
+void say_failed(self_ptr self, const std::string& reason, const std::string& message) {
+  auto& st = self->state;
+  if (!st.config.log)
+    return;
+  st.last_log = "failed";
+  log_entry e;
+  e.level = log_entry::severity::warn;
+  e.namespace_ = st.ns;
+  e.name = st.name_;
+  e.phase = "Failed";
+  e.msg = "failed";
+  e.reason = reason;
+  e.message = message;
+  st.config.log(e);
+}
+
+void say_done(self_ptr self) {
+  auto& st = self->state;
+  const auto& status = st.obs.restore.status;
+  if (!st.have_restore || status.phase != model::restore_phase::failed)
+    return say(self, "done");
+  // A Failed restore's last line says why, whatever was logged before (DESIGN §8).
+  std::string reason;
+  for (const auto& c : status.conditions)
+    if (c.type == condition_restore_complete)
+      reason = c.reason;
+  if (!st.config.log)
+    return;
+  st.last_log = "done";
+  log_entry e;
+  e.level = log_entry::severity::warn;
+  e.namespace_ = st.ns;
+  e.name = st.name_;
+  e.phase = "Failed";
+  e.msg = "done";
+  e.reason = reason;
+  e.message = status.message;
+  st.config.log(e);
+}
+
 cluster_lock::cluster_key cluster_key_of(self_ptr self) {
   return {self->state.ns, self->state.obs.restore.spec.cluster};
 }

@@ -11,6 +11,7 @@
 #include "caf/all.hpp"
 
 #include "actors/api_gateway/api_errc.hpp"
+#include "actors/restore_request/undecodable_restore.hpp"
 #include "actors/supervisor/supervisor.hpp"
 
 namespace baorestore::restore {
@@ -236,6 +237,80 @@ void restores_listed(self_ptr self, const std::string& scope, const std::vector<
     free_slot(self, ns, name);
 }
 
+// -- restores that do not decode ---------------------------------------------------------------
+
+void warn(self_ptr self, const model::object_meta& m, std::string msg, std::string phase = {}) {
+  if (!self->state.config.restores.log)
+    return;
+  log_entry entry;
+  entry.level = log_entry::severity::warn;
+  entry.namespace_ = m.namespace_;
+  entry.name = m.name;
+  entry.phase = std::move(phase);
+  entry.msg = std::move(msg);
+  self->state.config.restores.log(entry);
+}
+
+model::timestamp now_of(self_ptr self) {
+  const auto& clock = self->state.config.restores.clock;
+  return clock ? clock()
+               : model::timestamp{std::chrono::time_point_cast<std::chrono::seconds>(
+                   std::chrono::system_clock::now())};
+}
+
+void record_invalid_event(self_ptr self, const model::object_meta& m, const event_note& note,
+                          model::timestamp now) {
+  const auto& cfg = self->state.config.restores;
+  model::event ev;
+  ev.metadata.generate_name = m.name + ".";
+  ev.metadata.namespace_ = m.namespace_;
+  ev.involved_object = {model::openbao_api_version, model::restore_kind, m.name, m.namespace_,
+                        m.uid, m.resource_version};
+  ev.reason = note.reason;
+  ev.message = note.message;
+  ev.type = model::event_type::warning;
+  ev.count = 1;
+  ev.first_timestamp = now;
+  ev.last_timestamp = now;
+  ev.source.component = cfg.component;
+  ev.reporting_component = cfg.component;
+  self
+    ->request(cfg.gateway, caf::infinite, gateway::create_atom_v,
+              gateway::create_request<model::event>{std::move(ev)})
+    .then([](const model::event&) {},
+          [self, m](caf::error& e) {
+            warn(self, m, "event: " + gateway::api_error_message(e));
+          });
+}
+
+/// A restore no actor can read: Failed (InvalidSpec, the fields named) from what the watch
+/// read of it, with its resourceVersion as precondition (a newer version comes by the watch
+/// and is judged again); then a Warning Event and a log line.
+void fail_undecodable(self_ptr self, const model::undecodable_object& obj) {
+  auto now = now_of(self);
+  auto verdict = judge_undecodable(obj, now);
+  if (!verdict)
+    return;
+  const auto& m = obj.metadata;
+  gateway::patch_request<restore> req{{m.namespace_, m.name}, verdict->patch,
+                                      m.resource_version, gateway::priority::high};
+  auto written = [self, m, v = *verdict, now] {
+    warn(self, m, "failed: InvalidSpec: " + v.message, "Failed");
+    record_invalid_event(self, m, v.event, now);
+  };
+  self->request(self->state.config.restores.gateway, caf::infinite, gateway::patch_status_atom_v,
+                std::move(req))
+    .then([written](const restore&) { written(); },
+          [self, m, written](caf::error& e) {
+            // The server took the write; only its answer (still this object) does not decode.
+            if (e == gateway::api_errc::bad_response)
+              return written();
+            if (e != gateway::api_errc::conflict && e != gateway::api_errc::not_found)
+              warn(self, m, "cannot mark the undecodable restore Failed: "
+                              + gateway::api_error_message(e));
+          });
+}
+
 // -- the watches ----------------------------------------------------------------------------
 
 /// Watches restores (and clusters) in `ns`; a refused watch is asked for again later.
@@ -343,6 +418,20 @@ caf::behavior controller(self_ptr self, controller_config config) {
       if (is_finished(e.object))
         free_slot(self, m.namespace_, m.name);
       consider(self, std::move(e.object));
+    },
+    [self](gateway::watch_undecodable<restore>& u) {
+      const auto& m = u.object.metadata;
+      if (u.type == gateway::watch_event_type::deleted) {
+        if (auto& stats = self->state.config.stats)
+          stats->forget(m.namespace_, m.name);
+        free_slot(self, m.namespace_, m.name);
+        return;
+      }
+      fail_undecodable(self, u.object);
+    },
+    [](gateway::watch_undecodable<model::openbao_cluster>&) {
+      // Counted and logged by the gateway; a cluster we cannot read has no lock we can see,
+      // and the restores of it fail validation when they look it up.
     },
     [self](gateway::watch_synced<model::openbao_cluster>& s) {
       std::vector<std::string> nss;

@@ -53,6 +53,8 @@ struct log_entry {
   std::string name;  // empty: not about one restore (a watch of the controller)
   std::string phase; // the restore's phase as last read; empty before the first read
   std::string msg;
+  std::string reason; // why it failed (a Failed restore's condition reason); else empty
+  std::string message; // the restore's status message with the reason; else empty
 };
 
 /// To the controller (config.controller), which admits restores under the per-tenant running

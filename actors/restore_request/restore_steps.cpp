@@ -300,7 +300,12 @@ void perform(self_ptr self, const step& s) {
     case step_kind::remove_finalizer:
       return write_finalizers(self, false);
     case step_kind::update_status:
-      return write_status(self, s.status, s.event, [self] { resume(self); });
+      return write_status(self, s.status, s.event, [self, s] {
+        if (s.status.phase == model::restore_phase::failed)
+          say_failed(self, s.event ? s.event->reason : std::string{},
+                     s.status.message.value_or(""));
+        resume(self);
+      });
     case step_kind::wait:
       if (s.healing && !st.obs.healing_since)
         st.obs.healing_since = st.obs.now;
@@ -341,7 +346,7 @@ void perform(self_ptr self, const step& s) {
       if (st.config.controller)
         caf::anon_send(st.config.controller, restore_done{st.obs.restore.metadata.uid,
                                                           st.obs.restore.metadata.resource_version});
-      say(self, "done");
+      say_done(self);
       self->quit();
       return;
   }

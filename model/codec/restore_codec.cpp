@@ -18,6 +18,10 @@ void fill(object_reader& r, openbao_restore_spec& x) {
     s.object("target", presence::required,
              [&](object_reader& t) { detail::fill(t, x.source.target); });
     s.read("key", x.source.key, presence::required);
+    s.read("expectedDigest", x.source.expected_digest);
+    s.read("expectedSize", x.source.expected_size);
+    s.read("expectedClusterID", x.source.expected_cluster_id);
+    s.read("expectedVersion", x.source.expected_version);
   });
   r.read("jwtAuthRole", x.jwt_auth_role);
   r.optional_object("tokenSecretRef", x.token_secret_ref,
@@ -25,6 +29,10 @@ void fill(object_reader& r, openbao_restore_spec& x) {
   r.read("image", x.image);
   r.read("force", x.force);
   r.read("overrideOperationLock", x.override_operation_lock);
+  r.read_raw_object("clusterTemplate", x.cluster_template);
+  r.read("targetLifecycle", x.target_lifecycle);
+  r.read("cleanupAfterSeconds", x.cleanup_after_seconds);
+  r.read_raw_object("workloadIdentity", x.workload_identity);
 }
 
 void fill(object_reader& r, openbao_restore_status& x) {
@@ -49,10 +57,16 @@ void fill(object_reader& r, openbao_restore& x) {
   check_type(r, openbao_api_version, restore_kind);
   r.object("metadata", presence::optional,
            [&](object_reader& m) { detail::fill(m, x.metadata); });
-  // Strict decoding applies to the spec: the part a person writes and typos matter in.
+  // Strict decoding applies to the spec: the part a person writes and typos matter in. A
+  // lenient read notes the spec's unknown fields instead, for judging (InvalidSpec).
   r.object(
-    "spec", presence::required, [&](object_reader& s) { fill(s, x.spec); },
+    "spec", presence::required,
+    [&](object_reader& s) {
+      s.note_unknown_fields();
+      fill(s, x.spec);
+    },
     r.context().strict());
+  x.spec.unknown_fields = r.context().take_unknown();
   r.object("status", presence::optional, [&](object_reader& s) { fill(s, x.status); });
 }
 
@@ -104,13 +118,27 @@ boost::json::value encode(const openbao_restore& x) {
 
   boost::json::object spec;
   spec["cluster"] = x.spec.cluster;
-  spec["source"] = {{"target", encode(x.spec.source.target)}, {"key", x.spec.source.key}};
+  boost::json::object source{{"target", encode(x.spec.source.target)},
+                             {"key", x.spec.source.key}};
+  put_string(source, "expectedDigest", x.spec.source.expected_digest);
+  if (x.spec.source.expected_size)
+    source["expectedSize"] = *x.spec.source.expected_size;
+  put_string(source, "expectedClusterID", x.spec.source.expected_cluster_id);
+  put_string(source, "expectedVersion", x.spec.source.expected_version);
+  spec["source"] = std::move(source);
   put_string(spec, "jwtAuthRole", x.spec.jwt_auth_role);
   if (x.spec.token_secret_ref)
     spec["tokenSecretRef"] = {{"name", x.spec.token_secret_ref->name}};
   put_string(spec, "image", x.spec.image);
   put_bool(spec, "force", x.spec.force);
   put_bool(spec, "overrideOperationLock", x.spec.override_operation_lock);
+  if (x.spec.cluster_template)
+    spec["clusterTemplate"] = boost::json::parse(*x.spec.cluster_template);
+  put_string(spec, "targetLifecycle", x.spec.target_lifecycle);
+  if (x.spec.cleanup_after_seconds)
+    spec["cleanupAfterSeconds"] = *x.spec.cleanup_after_seconds;
+  if (x.spec.workload_identity)
+    spec["workloadIdentity"] = boost::json::parse(*x.spec.workload_identity);
   o["spec"] = std::move(spec);
 
   const auto& st = x.status;

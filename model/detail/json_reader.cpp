@@ -104,7 +104,7 @@ std::optional<bool> object_reader::bool_at(std::string_view key, element e) {
 }
 
 std::optional<element> object_reader::field(std::string_view key, presence p) {
-  if (strict_)
+  if (strict_ || noting_)
     consumed_.push_back(key);
   element e;
   if (obj_.at_key(key).get(e) != simdjson::SUCCESS || e.is_null()) {
@@ -220,7 +220,26 @@ void object_reader::read(std::string_view key, std::vector<std::string>& out) {
       out.emplace_back(*s);
 }
 
+void object_reader::read_raw_object(std::string_view key, std::optional<std::string>& out) {
+  auto e = field(key, presence::optional);
+  if (!e)
+    return;
+  if (!e->is_object()) {
+    type_error(key, std::nullopt, "object", *e);
+    return;
+  }
+  out = simdjson::minify(*e);
+}
+
 void object_reader::finish() {
+  if (!strict_ && noting_) {
+    for (auto [k, v] : obj_) {
+      (void) v;
+      if (std::find(consumed_.begin(), consumed_.end(), k) == consumed_.end())
+        ctx_.note_unknown(path_of(k));
+    }
+    return;
+  }
   if (!strict_)
     return;
   std::vector<std::string_view> seen;

@@ -32,10 +32,14 @@ public:
   bool strict() const { return strict_; }
   bool failed() const { return !errors_.empty(); }
   field_errors take_errors() { return std::move(errors_); }
+  /// An unknown field of a noting reader (not an error): its path.
+  void note_unknown(std::string path) { unknown_.push_back(std::move(path)); }
+  std::vector<std::string> take_unknown() { return std::exchange(unknown_, {}); }
 
 private:
   bool strict_;
   field_errors errors_;
+  std::vector<std::string> unknown_;
 };
 
 /// "string", "integer", "number", "boolean", "null", "array" or "object".
@@ -58,9 +62,13 @@ public:
   object_reader(simdjson::dom::object obj, const object_reader& parent, std::string_view key,
                 std::optional<std::size_t> index, bool strict)
     : obj_(obj), parent_(&parent), key_(key), index_(index), ctx_(parent.ctx_),
-      strict_(strict) {
+      strict_(strict), noting_(parent.noting_) {
     // nop
   }
+
+  /// A non-strict reader that notes its unknown fields (and its children's) in the context
+  /// instead of ignoring them: what judging a restore's spec needs from a lenient read.
+  void note_unknown_fields() { noting_ = true; }
 
   /// The field's value, or nullopt when absent or null (a "required" error if required).
   std::optional<simdjson::dom::element> field(std::string_view key, presence p);
@@ -79,6 +87,8 @@ public:
   void read(std::string_view key, std::optional<micro_timestamp>& out);
   void read(std::string_view key, std::map<std::string, std::string>& out);
   void read(std::string_view key, std::vector<std::string>& out);
+  /// An object kept whole as its compact JSON text (a part we carry but do not model).
+  void read_raw_object(std::string_view key, std::optional<std::string>& out);
 
   /// Nested object at `key`: calls fill(reader) when present. Returns whether it did.
   /// The child is strict when this reader is, or when `strict_child` says so.
@@ -162,7 +172,8 @@ private:
   std::optional<std::size_t> index_;
   decode_context& ctx_;
   bool strict_;
-  std::vector<std::string_view> consumed_; // recorded only when strict
+  bool noting_ = false;
+  std::vector<std::string_view> consumed_; // recorded only when strict or noting
 };
 
 /// Parses `json` within the limits. On failure reports one document-level error.

@@ -117,3 +117,42 @@ CAF_TEST(recording from several threads loses nothing) {
   CAF_CHECK_EQUAL(count, 4000u);
   CAF_CHECK_EQUAL(s.queue_depth.size(), 4u);
 }
+
+// Issue 16 finding 7: each cause is reported at once, then at most once per interval (with
+// how many were not), and is active until an exchange succeeds.
+CAF_TEST(troubles are logged once per interval per cause and active until a success) {
+  using namespace std::chrono_literals;
+  trouble_tracker t{30s};
+  trouble_tracker::clock::time_point t0{};
+  std::uint64_t suppressed = 99;
+  CAF_CHECK(t.record(trouble_cause::connect, "connect: refused", t0, &suppressed));
+  CAF_CHECK_EQUAL(suppressed, 0u);
+  CAF_CHECK(!t.record(trouble_cause::connect, "connect: refused", t0 + 1s, &suppressed));
+  CAF_CHECK(!t.record(trouble_cause::connect, "connect: refused", t0 + 29s, &suppressed));
+  // Another cause has its own clock.
+  CAF_CHECK(t.record(trouble_cause::tls, "tls: verify failed", t0 + 2s, &suppressed));
+  CAF_CHECK(t.record(trouble_cause::connect, "connect: refused again", t0 + 31s, &suppressed));
+  CAF_CHECK_EQUAL(suppressed, 2u);
+  auto active = t.active();
+  CAF_REQUIRE_EQUAL(active.size(), 2u);
+  CAF_CHECK(active[0].cause == trouble_cause::connect);
+  CAF_CHECK_EQUAL(active[0].message, "connect: refused again");
+  CAF_CHECK_EQUAL(active[0].count, 4u);
+  t.clear();
+  CAF_CHECK(t.active().empty());
+  // Seen again soon after: active at once, logged only when the interval allows.
+  CAF_CHECK(!t.record(trouble_cause::connect, "connect: refused", t0 + 32s, &suppressed));
+  CAF_CHECK_EQUAL(t.active().size(), 1u);
+}
+
+CAF_TEST(what counts as trouble) {
+  CAF_CHECK(trouble_of_transport("connect") == trouble_cause::connect);
+  CAF_CHECK(trouble_of_transport("tls") == trouble_cause::tls);
+  CAF_CHECK(trouble_of_transport("timeout") == trouble_cause::timeout);
+  CAF_CHECK(!trouble_of_transport("dropped"));
+  CAF_CHECK(!trouble_of_transport("body_too_large"));
+  CAF_CHECK(trouble_of_status(401) == trouble_cause::unauthorized);
+  CAF_CHECK(trouble_of_status(403) == trouble_cause::forbidden);
+  for (int ok : {200, 201, 404, 409, 410, 422, 429, 500, 503})
+    CAF_CHECK(!trouble_of_status(ok));
+}

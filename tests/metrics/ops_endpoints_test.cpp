@@ -146,6 +146,30 @@ CAF_TEST(the health address serves the probes and nothing else) {
   CAF_CHECK_EQUAL(m.status, 404);
 }
 
+CAF_TEST(an API server that cannot be reached or trusted is named by readyz and counted) {
+  sources.restores->resync({});
+  CAF_CHECK_EQUAL(get(sources, "/readyz").status, 200);
+  sources.gateway->record_trouble(gateway::trouble_cause::tls,
+                                  "tls: certificate verify failed (self-signed certificate)");
+  sources.gateway->record_trouble(gateway::trouble_cause::tls, "tls: again");
+  auto r = get(sources, "/readyz");
+  CAF_CHECK_EQUAL(r.status, 503);
+  CAF_CHECK_EQUAL(r.body, "API server tls: tls: again\n");
+  auto m = get(sources, "/metrics").body;
+  CAF_CHECK(has_line(m, R"(baorestore_gateway_api_failures_total{cause="tls"} 2)"));
+  // An answer from the server that trusts us: ready again; the count stays.
+  sources.gateway->record_reachable();
+  CAF_CHECK_EQUAL(get(sources, "/readyz").status, 200);
+  sources.gateway->record_undecodable("openbaorestores");
+  m = get(sources, "/metrics").body;
+  CAF_CHECK(has_line(m, R"(baorestore_gateway_api_failures_total{cause="tls"} 2)"));
+  CAF_CHECK(has_line(m, R"(baorestore_undecodable_objects_total{resource="openbaorestores"} 1)"));
+  // Followers too: a replica that cannot reach the API server is not ready.
+  sources.leadership = std::make_shared<std::atomic<int>>(0);
+  sources.gateway->record_trouble(gateway::trouble_cause::unauthorized, "HTTP 401: Unauthorized");
+  CAF_CHECK_EQUAL(get(sources, "/readyz").status, 503);
+}
+
 CAF_TEST(with leader election readiness needs leadership known and a leader synced) {
   sources.leadership = std::make_shared<std::atomic<int>>(-1);
   auto unknown = get(sources, "/readyz");

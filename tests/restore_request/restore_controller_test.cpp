@@ -206,3 +206,80 @@ CAF_TEST(a finished restore that owes nothing gets no actor) {
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
+
+// Issue 16 finding 5: a restore that does not decode (`force: "yes"` past a schema-less
+// server) is reported by the watch as undecodable. It does not stop the others, and it is
+// Failed InvalidSpec with the field named, a Warning Event and a log line.
+CAF_TEST_FIXTURE_SCOPE(undecodable_restore_tests, controller_fixture)
+
+CAF_TEST(an undecodable restore among good ones is failed by name and the others run) {
+  auto lines = std::make_shared<std::vector<log_entry>>();
+  config.log = [lines](const log_entry& e) { lines->push_back(e); };
+  add_cluster("tenant-b", "vault");
+  add_restore("tenant-a", "first", "vault", 0);
+  add_restore("tenant-b", "bad", "vault", 1);
+  add_restore("tenant-b", "other", "vault", 2);
+  add_restore("tenant-a", "new-cluster", "vault-2", 3);
+  {
+    auto r = get("tenant-a", "new-cluster");
+    r.spec.cluster_template = R"({"spec":{"replicas":3}})"; // upstream's, not built here
+    store->put(std::move(r));
+  }
+  add_cluster("tenant-a", "vault-2");
+  names = {{"tenant-a", "first"}, {"tenant-b", "other"}, {"tenant-a", "new-cluster"}};
+  start_controller(0);
+  // What the watch read of the restore that does not decode.
+  auto stored = get("tenant-b", "bad");
+  model::undecodable_object bad;
+  bad.metadata = stored.metadata;
+  bad.errors = {{"spec.force", "expected boolean, got string"}};
+  caf::anon_send(controller, gateway::watch_undecodable<model::openbao_restore>{
+                               0, gateway::watch_event_type::added, bad});
+  run_for(3s);
+  CAF_CHECK(get("tenant-a", "first").status.phase == restore_phase::running);
+  CAF_CHECK(get("tenant-b", "other").status.phase == restore_phase::running);
+  auto failed = get("tenant-b", "bad");
+  CAF_CHECK(failed.status.phase == restore_phase::failed);
+  CAF_CHECK_EQUAL(failed.status.message,
+                  "the restore does not decode: spec.force: expected boolean, got string");
+  CAF_REQUIRE_EQUAL(failed.status.conditions.size(), 1u);
+  CAF_CHECK_EQUAL(failed.status.conditions[0].reason, "InvalidSpec");
+  CAF_CHECK(failed.status.completion_time);
+  auto events = store->events("tenant-b");
+  auto warning = std::find_if(events.begin(), events.end(), [](const model::event& e) {
+    return e.reason == "InvalidSpec" && e.involved_object.name == "bad";
+  });
+  CAF_REQUIRE(warning != events.end());
+  CAF_CHECK(warning->type == model::event_type::warning);
+  auto said = std::find_if(lines->begin(), lines->end(), [](const log_entry& e) {
+    return e.name == "bad" && e.level == log_entry::severity::warn
+           && e.msg.find("spec.force") != std::string::npos;
+  });
+  CAF_CHECK(said != lines->end());
+  // Upstream's restore into a new cluster: NotSupported, never a hang; and a Failed restore
+  // logs its reason (issue 16 finding 7: "done" with no reason before).
+  auto unsupported = get("tenant-a", "new-cluster");
+  CAF_CHECK(unsupported.status.phase == restore_phase::failed);
+  CAF_REQUIRE_EQUAL(unsupported.status.conditions.size(), 1u);
+  CAF_CHECK_EQUAL(unsupported.status.conditions[0].reason, "NotSupported");
+  CAF_CHECK(unsupported.status.message.find("spec.clusterTemplate") != std::string::npos);
+  for (const char* msg : {"failed", "done"}) {
+    auto line = std::find_if(lines->begin(), lines->end(), [msg](const log_entry& e) {
+      return e.name == "new-cluster" && e.msg == msg;
+    });
+    CAF_REQUIRE(line != lines->end());
+    CAF_CHECK(line->level == log_entry::severity::warn);
+    CAF_CHECK_EQUAL(line->reason, "NotSupported");
+    CAF_CHECK(line->message.find("spec.clusterTemplate") != std::string::npos);
+  }
+  // Its Failed version, undecodable still, is left alone: one write, one Event.
+  bad.metadata = failed.metadata;
+  bad.phase = "Failed";
+  caf::anon_send(controller, gateway::watch_undecodable<model::openbao_restore>{
+                               0, gateway::watch_event_type::modified, bad});
+  run_for(1s);
+  CAF_CHECK_EQUAL(get("tenant-b", "bad").metadata.resource_version,
+                  failed.metadata.resource_version);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()

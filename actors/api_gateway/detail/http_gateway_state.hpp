@@ -29,6 +29,7 @@
 #include "actors/api_gateway/token_bucket.hpp"
 #include "actors/api_gateway/token_source.hpp"
 #include "actors/api_gateway/watch_line.hpp"
+#include "model/undecodable.hpp"
 #include "net/http_client.hpp"
 
 namespace baorestore::gateway::detail {
@@ -151,6 +152,15 @@ std::map<std::string, std::string> base_headers(self_ptr self);
 caf::error error_from(const net::client_response& r);
 /// A failed exchange as a typed error: transport, or bad_response for what the server sent.
 caf::error error_from(const net::client_error& e);
+
+/// What one exchange (a request's attempt, a watch's connection) says about reaching and
+/// trusting the API server: counted, and logged (rate-limited) when it is trouble.
+void note_exchange(self_ptr self, const net::client_error& e);
+void note_exchange(self_ptr self, int status, std::string_view body);
+
+/// An object of `resource` that did not decode: counted and logged, then skipped.
+void note_undecodable(self_ptr self, std::string_view resource,
+                      const model::undecodable_object& obj);
 
 // -- http_watch.cpp: list + watch, resume, relist on 410 -------------------------------------
 

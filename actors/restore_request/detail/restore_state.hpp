@@ -71,6 +71,10 @@ void resume(self_ptr self);
 void wait_then_resume(self_ptr self, std::chrono::milliseconds after);
 void say(self_ptr self, const std::string& what,
          log_entry::severity level = log_entry::severity::info);
+/// The restore failed (its status written): a warning with the reason and message.
+void say_failed(self_ptr self, const std::string& reason, const std::string& message);
+/// The actor is done; for a Failed restore a warning with its reason and message.
+void say_done(self_ptr self);
 cluster_lock::cluster_key cluster_key_of(self_ptr self);
 
 // restore_steps.cpp: one function per step kind
