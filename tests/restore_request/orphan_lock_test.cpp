@@ -39,7 +39,7 @@ CAF_TEST(only restore holders with a uid name a restore) {
   }
 }
 
-CAF_TEST(a job view reads the owner, the suspension and the end) {
+CAF_TEST(a job view reads the owner the suspension and the end) {
   model::job j;
   CAF_CHECK(view_of(j).restore_uid.empty());
   CAF_CHECK(!view_of(j).suspended);
