@@ -115,6 +115,7 @@ struct job_spec {
   std::optional<std::int32_t> backoff_limit;
   std::optional<std::int64_t> active_deadline_seconds;
   std::optional<std::int32_t> ttl_seconds_after_finished;
+  std::optional<bool> suspend; // true: no pod is started (DESIGN §4: created suspended)
   pod_template template_;
   bool operator==(const job_spec&) const = default;
 };

@@ -46,6 +46,25 @@ renew_decision decide_renew(const current_lock& current, const std::string& hold
   return {true, next};
 }
 
+dead_requester_action on_dead_requester(pending_kind kind, pending_stage stage) {
+  using action = dead_requester_action;
+  bool nothing_written = stage == pending_stage::queued || stage == pending_stage::deciding;
+  switch (kind) {
+    case pending_kind::release:
+    case pending_kind::refresh:
+      return action::carry_on;
+    case pending_kind::query:
+    case pending_kind::renew:
+      return nothing_written ? action::drop : action::carry_on;
+    case pending_kind::acquire:
+    case pending_kind::serve:
+      if (nothing_written)
+        return action::drop;
+      return stage == pending_stage::writing ? action::carry_on : action::release_grant;
+  }
+  return action::carry_on;
+}
+
 bool serves_before(const waiter_rank& a, const waiter_rank& b) {
   bool a_restore = a.operation == cluster_operation::restore;
   bool b_restore = b.operation == cluster_operation::restore;

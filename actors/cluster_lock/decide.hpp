@@ -60,6 +60,33 @@ struct renew_decision {
 renew_decision decide_renew(const current_lock& current, const std::string& holder,
                             model::timestamp now);
 
+/// The operations in a lock actor's queue: the protocol's four requests, and two of its own
+/// (grant the first waiter that can have the lock, re-read the cluster).
+enum class pending_kind : std::uint8_t { acquire, release, renew, query, serve, refresh };
+
+/// How far a pending operation has got when its requester is found dead.
+enum class pending_stage : std::uint8_t {
+  queued,        // not started
+  deciding,      // started, nothing written (reading the cluster, or waiting to retry a read)
+  writing,       // its write is on the way to the API server
+  written,       // its write succeeded
+  write_unknown, // a write of it failed in a way that may have landed (transport, timeout)
+};
+
+enum class dead_requester_action : std::uint8_t {
+  carry_on,      // go on: it gives the dead requester nothing it could keep
+  drop,          // forget it, unanswered: nobody is left to read the answer
+  release_grant, // the lock may have been written for it: release it now (the holder's
+                 // release, with the resourceVersion precondition of every lock write)
+};
+
+/// What becomes of an operation whose requester died (DESIGN §3): a dead requester is never
+/// served, and a grant written for one is released at once, because nobody would ever
+/// release it. A release goes on (it frees what its requester asked to free); a read or a
+/// renewal is dropped while nothing was written; an acquire whose write is on its way waits
+/// for the answer, since only the answer says whether there is something to release.
+dead_requester_action on_dead_requester(pending_kind kind, pending_stage stage);
+
 /// Queue order of waiters: Restore before Backup and Upgrade, then first come first served.
 struct waiter_rank {
   model::cluster_operation operation = model::cluster_operation::backup;

@@ -1,6 +1,8 @@
 #include "actors/cluster_lock/lock_steps.hpp"
 
+#include <optional>
 #include <utility>
+#include <vector>
 
 #include "caf/all.hpp"
 
@@ -52,6 +54,12 @@ void start_next(lock_self self) {
 void enqueue(lock_self self, pending_op op) {
   auto& st = self->state;
   op.seq = ++st.next_seq;
+  // An acquire is never served to a requester that died meanwhile (on_dead_requester): its
+  // death must reach us as a down message, also while it is not (yet) a waiter.
+  if (op.kind == op_kind::acquire && op.requester) {
+    watch(self, op.requester);
+    op.watched = true;
+  }
   st.ops.push_back(std::move(op));
   start_next(self);
 }
@@ -78,6 +86,8 @@ void finish(lock_self self) {
   st.running = false;
   if (op.served)
     unwatch(self, op.served->requester);
+  if (op.watched)
+    unwatch(self, caf::actor_cast<caf::actor_addr>(op.requester));
   note_activity(self);
   schedule_serve(self);
   start_next(self);
@@ -105,6 +115,53 @@ void fail(lock_self self, caf::error e) {
   finish(self);
 }
 
+// -- requesters that died ------------------------------------------------------------------
+
+pending_stage stage_of(const pending_op& op) {
+  if (op.writing)
+    return pending_stage::writing;
+  return op.write_may_have_landed ? pending_stage::write_unknown : pending_stage::deciding;
+}
+
+// The running acquire becomes the release of what it may have written: the lock is its
+// holder's only if the write landed, and nobody is left to release it. After an unknown
+// outcome the cluster is read first; after a write, the version written is the precondition.
+void release_instead(lock_self self, bool read_first) {
+  auto& st = self->state;
+  auto& op = st.ops.front();
+  op.kind = op_kind::release;
+  op.release = release_request{st.key, op.acquire.operation, op.acquire.holder};
+  op.conflicts = 0;
+  op.failures = 0;
+  op.write_may_have_landed = false;
+  op.stale = op.stale || read_first;
+  run(self);
+}
+
+// The running operation of a requester that died, at `stage`: true when it was dropped or
+// turned into a release (see on_dead_requester), false when it goes on.
+bool settle_dead_requester(lock_self self, pending_stage stage) {
+  auto& st = self->state;
+  auto& op = st.ops.front();
+  if (!op.requester_gone)
+    return false;
+  switch (on_dead_requester(op.kind, stage)) {
+    case dead_requester_action::carry_on:
+      return false;
+    case dead_requester_action::drop:
+      if (op.served) {
+        count_wait(self, *op.served);
+        st.lock_changed = true; // the next waiter may have what this one would have had
+      }
+      finish(self);
+      return true;
+    case dead_requester_action::release_grant:
+      release_instead(self, stage != pending_stage::written);
+      return true;
+  }
+  return false;
+}
+
 // -- gateway round trips ------------------------------------------------------------------
 
 bool is_current(lock_self self, std::uint64_t seq) {
@@ -115,6 +172,7 @@ bool is_current(lock_self self, std::uint64_t seq) {
 void on_failure(lock_self self, caf::error e) {
   auto& st = self->state;
   auto& op = st.ops.front();
+  auto was_write = std::exchange(op.writing, false);
   if (e == gateway::api_errc::conflict) {
     // Someone else wrote the cluster since we read it: read it again and decide anew.
     if (++op.conflicts > st.config.max_conflicts)
@@ -137,8 +195,14 @@ void on_failure(lock_self self, caf::error e) {
     return fail(self, caf::make_error(lock_errc::cluster_not_found));
   }
   if (is_transient(e)) {
-    if (++op.failures >= st.config.retry_attempts)
+    // A write whose answer was lost may still have been applied.
+    if (was_write)
+      op.write_may_have_landed = true;
+    if (++op.failures >= st.config.retry_attempts) {
+      if (settle_dead_requester(self, stage_of(op)))
+        return;
       return fail(self, caf::make_error(lock_errc::gave_up));
+    }
     auto delay = backoff_delay(op.failures, st.config.retry_base, st.config.retry_cap);
     self->delayed_send(handle_of(self), delay, retry_atom_v, op.seq);
     return;
@@ -173,6 +237,7 @@ void write_lock(lock_self self, std::string patch) {
   auto& st = self->state;
   auto seq = st.ops.front().seq;
   st.ops.front().decided_on = st.cluster->resource_version;
+  st.ops.front().writing = true;
   gateway::patch_request<model::openbao_cluster> req{
     ref_of(st.key), std::move(patch), st.cluster->resource_version,
     gateway::priority::high};
@@ -278,14 +343,28 @@ void act_on_serve(lock_self self) {
   auto& op = st.ops.front();
   if (!op.served) {
     auto t = wall_now(self);
+    std::vector<std::uint64_t> dead;
+    std::optional<std::uint64_t> next;
     for (auto i : st.serving_order()) {
       auto& w = st.waiters[i];
+      // Gone without a down message yet (no strong reference left): never served.
+      if (w.requester && !caf::actor_cast<caf::strong_actor_ptr>(w.requester)) {
+        dead.push_back(w.id);
+        continue;
+      }
       auto d = decide_acquire(st.lock(), input_of(w.request), st.last_fence, t);
       if (d.verdict != acquire_verdict::busy) {
-        op.served = st.take_waiter(w.id);
+        next = w.id;
         break;
       }
     }
+    for (auto id : dead)
+      if (auto w = st.take_waiter(id)) {
+        count_wait(self, *w);
+        unwatch(self, w->requester);
+      }
+    if (next)
+      op.served = st.take_waiter(*next);
     if (!op.served)
       return finish(self);
     op.acquire = op.served->request;
@@ -320,6 +399,8 @@ void act_on_renew(lock_self self) {
 void decide_and_act(lock_self self) {
   auto& st = self->state;
   auto& op = st.ops.front();
+  if (settle_dead_requester(self, stage_of(op)))
+    return;
   switch (op.kind) {
     case op_kind::acquire:
       return act_on_acquire(self);
@@ -341,6 +422,7 @@ void decide_and_act(lock_self self) {
 void on_written(lock_self self, model::openbao_cluster c) {
   auto& st = self->state;
   auto& op = st.ops.front();
+  op.writing = false;
   // Released on purpose by an actor that holds it: not a loss for that one. Any other actor
   // holding under the same name (a newer incarnation of the holder, overtaken by a late
   // release of an older one) has lost it, and observe() tells it so.
@@ -348,6 +430,9 @@ void on_written(lock_self self, model::openbao_cluster c) {
     release_by_holder(self, op.release.holder, op.requester);
   // A forced takeover replaces the in-process holder here, which tells it the lock is lost.
   observe(self, std::move(c));
+  // Granted to a requester that died meanwhile: released again at once.
+  if (settle_dead_requester(self, pending_stage::written))
+    return;
   switch (op.kind) {
     case op_kind::acquire:
     case op_kind::serve: {

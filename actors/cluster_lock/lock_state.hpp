@@ -41,14 +41,9 @@ struct waiter {
   caf::actor_clock::time_point since; // when it joined the queue (lock wait metrics)
 };
 
-enum class op_kind : std::uint8_t {
-  acquire,
-  release,
-  renew,
-  query,
-  serve,   // grant the first waiter that can have the lock now
-  refresh, // read the cluster (a replacement for a crashed actor checks its holder)
-};
+/// serve: grant the first waiter that can have the lock now; refresh: read the cluster (a
+/// replacement for a crashed actor checks its holder). See decide.hpp.
+using op_kind = pending_kind;
 
 /// One request in the FIFO. Only the front one runs; it may span several gateway round trips
 /// and backoff timers before it is answered.
@@ -67,6 +62,10 @@ struct pending_op {
   int conflicts = 0;
   int failures = 0;
   bool stale = false; // a 409 said our copy of the cluster is old: read before deciding
+  bool watched = false;        // its requester is monitored for it (acquires)
+  bool requester_gone = false; // its requester died while it ran (on_dead_requester)
+  bool writing = false;        // its write is on the way
+  bool write_may_have_landed = false; // a write of it failed with an unknown outcome
 };
 
 struct lock_state {

@@ -197,6 +197,33 @@ void note_activity(lock_self self) {
   self->state.idle_since = self->clock().now();
 }
 
+namespace {
+
+// Operations of a requester that died: queued ones are dropped or kept as on_dead_requester
+// says (a release still frees what it was asked to free); the running one is marked, and
+// settled where it next decides or hears from the API server (lock_ops.cpp).
+void forget_requests_of(lock_self self, const caf::actor_addr& dead) {
+  auto& st = self->state;
+  auto of_dead = [&](const pending_op& op) {
+    return op.requester && caf::actor_cast<caf::actor_addr>(op.requester) == dead;
+  };
+  auto i = st.ops.begin();
+  if (st.running && i != st.ops.end()) {
+    if (of_dead(*i))
+      i->requester_gone = true;
+    ++i;
+  }
+  while (i != st.ops.end()) {
+    if (of_dead(*i)
+        && on_dead_requester(i->kind, pending_stage::queued) == dead_requester_action::drop)
+      i = st.ops.erase(i); // its monitor went with the down message
+    else
+      ++i;
+  }
+}
+
+} // namespace
+
 void on_down(lock_self self, const caf::down_msg& dm) {
   auto& st = self->state;
   st.watched.erase(dm.source); // CAF removed the monitor with the message
@@ -206,6 +233,7 @@ void on_down(lock_self self, const caf::down_msg& dm) {
                                     return w.requester == dm.source;
                                   }),
                    st.waiters.end());
+  forget_requests_of(self, dm.source);
   // A dead holder keeps its lock (its restarted actor resumes with it) but nobody is left
   // to tell about a loss.
   if (st.holder) {

@@ -55,6 +55,35 @@ void on_failure(self_ptr self, const caf::error& e, const char* what) {
   schedule_next(self);
 }
 
+// The lock actor answers from its cache, which trails the API server whenever someone else
+// wrote the lock since (another operator process, a person with kubectl): with two operators,
+// cached answers killed running restores. So a lock that looks lost is read live, through the
+// gateway and never from its watch cache, and only that read can conclude it is lost (DESIGN
+// §4). What the read shows also goes to the lock actor, whose cache then catches up.
+void confirm_lost(self_ptr self) {
+  auto& cfg = self->state.cfg;
+  gateway::get_request<model::openbao_cluster> get{{cfg.cluster.namespace_, cfg.cluster.name},
+                                                   gateway::priority::high};
+  get.cached = false;
+  self->request(cfg.gateway, cfg.request_timeout, caf::get_atom_v, std::move(get))
+    .then(
+      [self](model::openbao_cluster& c) {
+        auto& st = self->state;
+        auto lock = c.status.lock;
+        self->send(st.cfg.locks, cluster_lock::cluster_observed{std::move(c)});
+        if (!is_lock_held(lock, st.cfg.holder, st.cfg.fence))
+          return report(self, job_lock_lost{std::move(lock)});
+        st.consecutive_failures = 0;
+        schedule_next(self);
+      },
+      [self](caf::error& e) {
+        // The cluster is gone, and its lock with it; anything else may pass.
+        if (e == gateway::api_errc::not_found)
+          return report(self, job_lock_lost{std::nullopt});
+        on_failure(self, e, "cluster read");
+      });
+}
+
 void check_lock(self_ptr self) {
   auto& cfg = self->state.cfg;
   if (!cfg.locks) {
@@ -66,14 +95,14 @@ void check_lock(self_ptr self) {
       [self](cluster_lock::lock_status& s) {
         auto& st = self->state;
         if (!is_lock_held(s.lock, st.cfg.holder, st.cfg.fence))
-          return report(self, job_lock_lost{std::move(s.lock)});
+          return confirm_lost(self);
         st.consecutive_failures = 0;
         schedule_next(self);
       },
       [self](caf::error& e) {
-        // The cluster is gone, and its lock with it; anything else may pass.
+        // The cluster may be gone, and its lock with it: the live read tells.
         if (e == cluster_lock::lock_errc::cluster_not_found)
-          return report(self, job_lock_lost{std::nullopt});
+          return confirm_lost(self);
         on_failure(self, e, "lock query");
       });
 }

@@ -8,14 +8,18 @@
 //   job_missing{job_name, observed_uid}       404, or a Job of another uid under that name
 //   job_lock_lost{now}                        while the Job runs, the cluster's operation lock
 //                                             is no longer held by the restore's holder (or
-//                                             its fence changed), or the cluster is gone
+//                                             its fence changed), or the cluster is gone, as
+//                                             a live read of the cluster shows
 //
 // Each poll GETs the Job through the gateway (priority normal). While the Job runs it also
-// asks the lock (query_request) and then waits for the next poll: poll_schedule.hpp, fast at
-// first, backing off to a ceiling, jittered. Transport errors, 5xx, 429 and other failures of
-// either request are not outcomes: the watcher polls again later, counting consecutive
-// failures, and warns (on_warning) when they reach `failure_warning_threshold` and at every
-// further multiple of it. A parent that no longer needs the watcher stops it with an exit
+// asks the lock (query_request), which answers from the lock actor's cache; an answer that
+// the lock is not held (or the cluster not found) is only a reason to read the cluster live
+// through the gateway, and only that read can say the lock is lost (DESIGN §4), because the
+// cache trails writes by other operator processes. Then it waits for the next poll
+// (poll_schedule.hpp: fast at first, backing off to a ceiling, jittered). Transport errors,
+// 5xx, 429 and other failures of any of these requests are not outcomes: the watcher polls
+// again later, counting consecutive failures, and warns (on_warning) when they reach
+// `failure_warning_threshold` and at every further multiple of it. A parent that no longer needs the watcher stops it with an exit
 // message (user_shutdown); the watcher also stops, without a report, when `report_to`
 // terminates (for any reason, a normal exit included) or a linked actor exits.
 //

@@ -12,6 +12,7 @@
 
 #include "actors/api_gateway/api_errc.hpp"
 #include "actors/restore_request/undecodable_restore.hpp"
+#include "actors/restore_request/lock_reclaim.hpp"
 #include "actors/supervisor/supervisor.hpp"
 
 namespace baorestore::restore {
@@ -56,6 +57,9 @@ struct controller_state {
   std::vector<deferred_ask> deferred;
   std::map<std::string, caf::actor_addr> waiters; // "ns/name" of queued restores
   std::map<std::uint64_t, std::string> watch_scopes; // watch id -> its namespace
+  // Orphan Restore locks (orphan_lock.hpp).
+  std::unordered_map<std::string, std::string> restore_uids; // uid -> namespace, per watch
+  std::set<std::string> suspects; // "ns/cluster" looked at, or about to be
 };
 
 using self_ptr = caf::stateful_actor<controller_state>*;
@@ -309,6 +313,78 @@ void fail_undecodable(self_ptr self, const model::undecodable_object& obj) {
               warn(self, m, "cannot mark the undecodable restore Failed: "
                               + gateway::api_error_message(e));
           });
+// -- orphan Restore locks ---------------------------------------------------------------------
+
+/// Looks at the lock of ns/cluster live after `after` when the watches say it is held by a
+/// restore uid the restore watch does not hold; once at a time per cluster.
+void suspect_orphan(self_ptr self, const std::string& ns, const std::string& cluster,
+                    std::chrono::milliseconds after) {
+  auto& st = self->state;
+  auto key = key_of(ns, cluster);
+  auto it = st.lock_holders.find(key);
+  if (it == st.lock_holders.end() || !covered(st.restores_synced, ns) || st.suspects.count(key))
+    return;
+  auto holder = parse_restore_holder(it->second);
+  if (!holder || st.restore_uids.count(holder->uid))
+    return;
+  st.suspects.insert(key);
+  self->delayed_send(self, after, caf::atom("reclaim"), key);
+}
+
+/// The grace period is over: still a suspect by the watches, it is read live.
+void look_at_suspect(self_ptr self, const std::string& key) {
+  auto& st = self->state;
+  st.suspects.erase(key);
+  auto slash = key.find('/');
+  auto ns = key.substr(0, slash);
+  auto cluster = key.substr(slash + 1);
+  auto it = st.lock_holders.find(key);
+  auto holder = it == st.lock_holders.end() ? std::nullopt : parse_restore_holder(it->second);
+  if (!holder || st.restore_uids.count(holder->uid))
+    return;
+  st.suspects.insert(key);
+  const auto& rc = st.config.restores;
+  spawn_lock_reclaim(self, reclaim_config{rc.gateway, rc.locks, rc.component, rc.clock},
+                     reclaim_suspect{ns, cluster, it->second});
+}
+
+void on_reclaim_done(self_ptr self, const reclaim_done& d) {
+  auto& st = self->state;
+  const auto& s = d.suspect;
+  st.suspects.erase(key_of(s.namespace_, s.cluster));
+  auto say = [&](std::string msg) {
+    if (!st.config.restores.log)
+      return;
+    log_entry entry;
+    entry.level = log_entry::severity::warn;
+    entry.namespace_ = s.namespace_;
+    entry.msg = std::move(msg);
+    st.config.restores.log(entry);
+  };
+  auto lock = "operation lock of OpenBaoCluster " + s.namespace_ + "/" + s.cluster;
+  if (d.verdict == orphan_verdict::reclaim) {
+    say("reclaimed the " + lock + " from " + s.holder + ": its restore no longer exists"
+        + (d.event_error.empty() ? "" : " (event: " + d.event_error + ")"));
+    return;
+  }
+  if (!d.verdict)
+    say("cannot tell whether the " + lock + " held by " + s.holder
+        + " is an orphan: " + d.error);
+  if (!d.verdict || d.verdict == orphan_verdict::job_runs)
+    suspect_orphan(self, s.namespace_, s.cluster, st.config.orphan_recheck);
+}
+
+/// Every suspect in `ns` ("" for all), once the restore watch of `ns` has listed.
+void suspect_all(self_ptr self, const std::string& ns) {
+  std::vector<std::string> keys;
+  for (const auto& [key, holder] : self->state.lock_holders)
+    if (ns.empty() || key.rfind(ns + "/", 0) == 0)
+      keys.push_back(key);
+  for (const auto& key : keys) {
+    auto slash = key.find('/');
+    suspect_orphan(self, key.substr(0, slash), key.substr(slash + 1),
+                   self->state.config.orphan_grace);
+  }
 }
 
 // -- the watches ----------------------------------------------------------------------------
@@ -341,6 +417,7 @@ void observe(self_ptr self, model::openbao_cluster c) {
     self->state.lock_holders[key] = c.status.lock->holder;
   else
     self->state.lock_holders.erase(key);
+  suspect_orphan(self, c.metadata.namespace_, c.metadata.name, self->state.config.orphan_grace);
   self->send(self->state.config.restores.locks, cluster_lock::cluster_observed{std::move(c)});
 }
 
@@ -397,6 +474,11 @@ caf::behavior controller(self_ptr self, controller_config config) {
       auto scope = scope_of(self, s.watch_id, nss);
       restores_listed(self, scope, s.items);
       st.restores_synced.insert(scope);
+      for (auto it = st.restore_uids.begin(); it != st.restore_uids.end();)
+        it = scope.empty() || it->second == scope ? st.restore_uids.erase(it) : std::next(it);
+      for (const auto& r : s.items)
+        st.restore_uids[r.metadata.uid] = r.metadata.namespace_;
+      suspect_all(self, scope);
       seed_when_synced(self);
       for (auto& r : s.items)
         consider(self, std::move(r));
@@ -406,6 +488,8 @@ caf::behavior controller(self_ptr self, controller_config config) {
       auto& stats = st.config.stats;
       const auto& m = e.object.metadata;
       if (e.type == gateway::watch_event_type::deleted) {
+        st.restore_uids.erase(m.uid);
+        suspect_all(self, m.namespace_); // a lock it may have left behind
         if (stats)
           stats->forget(m.namespace_, m.name);
         st.done_at.erase(m.uid);
@@ -413,6 +497,7 @@ caf::behavior controller(self_ptr self, controller_config config) {
         stop(self, e.object);
         return;
       }
+      st.restore_uids[m.uid] = m.namespace_;
       if (stats)
         stats->observe(e.object);
       if (is_finished(e.object))
@@ -474,7 +559,10 @@ caf::behavior controller(self_ptr self, controller_config config) {
         subscribe<restore>(self, ns);
       else if (a == caf::atom("resubc"))
         subscribe<model::openbao_cluster>(self, ns);
+      else if (a == caf::atom("reclaim"))
+        look_at_suspect(self, ns); // here "ns/cluster"
     },
+    [self](reclaim_done& d) { on_reclaim_done(self, d); },
   };
 }
 

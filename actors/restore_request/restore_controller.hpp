@@ -11,7 +11,9 @@
 // restore whose cluster it no longer holds gets no actor), and the per-tenant running limit
 // (admission.hpp): restore actors ask the controller for a slot before the lock, and the
 // holders are seeded from the API server (Running, or holding the lock) before anyone is
-// answered.
+// answered. Third, orphan Restore locks (orphan_lock.hpp): a cluster locked by a restore uid
+// the restore watch does not hold is a suspect, which a reclaimer (lock_reclaim.hpp) looks at
+// live after a grace period, and again later while that restore's Job still runs.
 
 #include <cstddef>
 #include <memory>
@@ -41,6 +43,11 @@ struct controller_config {
                                        std::chrono::milliseconds{200}, std::chrono::seconds{10}};
   /// Restarts of restore actors, for /metrics; optional.
   std::shared_ptr<supervision::restart_counters> restart_counts;
+  /// Orphan Restore locks: a suspect is read live this long after the watches showed it (a
+  /// restore's own release may still be on its way), and again this often while a Job of
+  /// its restore runs or the reads fail.
+  std::chrono::milliseconds orphan_grace{std::chrono::seconds{5}};
+  std::chrono::milliseconds orphan_recheck{std::chrono::seconds{30}};
 };
 
 /// The controller takes no requests: it runs until it is stopped (its supervisor and

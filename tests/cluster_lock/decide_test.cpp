@@ -170,3 +170,48 @@ CAF_TEST(backoff doubles up to the cap) {
   CAF_CHECK(backoff_delay(5, base, cap) == milliseconds{1000});
   CAF_CHECK(backoff_delay(1000, base, cap) == milliseconds{1000});
 }
+
+CAF_TEST(what becomes of an operation whose requester died) {
+  using k = pending_kind;
+  using s = pending_stage;
+  using a = dead_requester_action;
+  struct row {
+    pending_kind kind;
+    pending_stage stage;
+    dead_requester_action want;
+  };
+  const row rows[] = {
+    // An acquire is never served to the dead, and what was written for one is released.
+    {k::acquire, s::queued, a::drop},
+    {k::acquire, s::deciding, a::drop},
+    {k::acquire, s::writing, a::carry_on}, // only the answer says whether it landed
+    {k::acquire, s::written, a::release_grant},
+    {k::acquire, s::write_unknown, a::release_grant},
+    {k::serve, s::queued, a::drop},
+    {k::serve, s::deciding, a::drop},
+    {k::serve, s::writing, a::carry_on},
+    {k::serve, s::written, a::release_grant},
+    {k::serve, s::write_unknown, a::release_grant},
+    // A release frees what its requester asked to free, dead or alive.
+    {k::release, s::queued, a::carry_on},
+    {k::release, s::deciding, a::carry_on},
+    {k::release, s::writing, a::carry_on},
+    {k::release, s::written, a::carry_on},
+    {k::release, s::write_unknown, a::carry_on},
+    // Reads and renewals are for the requester only; a renewal written is harmless.
+    {k::query, s::queued, a::drop},
+    {k::query, s::deciding, a::drop},
+    {k::renew, s::queued, a::drop},
+    {k::renew, s::deciding, a::drop},
+    {k::renew, s::writing, a::carry_on},
+    {k::renew, s::written, a::carry_on},
+    {k::renew, s::write_unknown, a::carry_on},
+    // A refresh has no requester to lose.
+    {k::refresh, s::queued, a::carry_on},
+    {k::refresh, s::deciding, a::carry_on},
+  };
+  for (const auto& r : rows) {
+    CAF_MESSAGE("kind " << static_cast<int>(r.kind) << ", stage " << static_cast<int>(r.stage));
+    CAF_CHECK(on_dead_requester(r.kind, r.stage) == r.want);
+  }
+}

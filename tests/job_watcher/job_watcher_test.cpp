@@ -241,6 +241,7 @@ CAF_TEST(lock query failures are retried and a vanished cluster is a lost lock) 
                            caf::make_error(cluster_lock::lock_errc::cluster_not_found)});
   auto cfg = config();
   cfg.locks = locks;
+  cfg.cluster.name = "vanished"; // the live read that the lock's answer asks for finds none
   auto log = watch(cfg);
   for (auto d : {1s, 2s, 4s}) {
     pass(d);
@@ -251,6 +252,76 @@ CAF_TEST(lock query failures are retried and a vanished cluster is a lost lock) 
   auto* lost = as<job_lock_lost>(*log, 0);
   CAF_REQUIRE(lost != nullptr);
   CAF_CHECK(!lost->now);
+  caf::anon_send_exit(locks, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST(a lock actor whose cache is stale does not make the watcher report lost) {
+  // Another operator process granted this restore the lock after this process's lock actor
+  // had read the cluster: its cache still shows the previous holder.
+  store->patch_cluster_status(cluster.namespace_, cluster.name,
+                              R"({"status":{"operationLock":{"holder":"openbaorestore/r0/uid-r0",)"
+                              R"("fence":2}}})");
+  CAF_REQUIRE_EQUAL(cached_holder(), "openbaorestore/r0/uid-r0");
+  store->patch_cluster_status(cluster.namespace_, cluster.name,
+                              R"({"status":{"operationLock":{"holder":")" + holder
+                                + R"(","fence":3}}})");
+  CAF_REQUIRE_EQUAL(cached_holder(), "openbaorestore/r0/uid-r0");
+  store->clear_calls();
+  auto log = watch();
+  pass(1s);
+  // The cached answer said lost; the live read said held: no report, the Job runs on.
+  CAF_CHECK(log->reports.empty());
+  CAF_CHECK_EQUAL(cluster_gets(), 1u);
+  // The live read caught the lock actor up: later polls need no more live reads.
+  CAF_CHECK_EQUAL(cached_holder(), holder);
+  for (auto d : {2s, 4s, 8s})
+    pass(d);
+  CAF_CHECK(log->reports.empty());
+  CAF_CHECK_EQUAL(cluster_gets(), 1u);
+  CAF_CHECK(job_gets() >= 4u);
+}
+
+CAF_TEST(a lost lock from a cache is checked live every time it is said) {
+  // A lock actor that keeps answering from a cache that is wrong: each such answer costs a
+  // live read, and none of them ends the Job.
+  model::operation_lock other = restore_lock("openbaorestore/r0/uid-r0", 2);
+  auto locks = sys.spawn(scripted_lock,
+                         std::vector<caf::expected<cluster_lock::lock_status>>{
+                           cluster_lock::lock_status{other, "1", 0},
+                           caf::make_error(cluster_lock::lock_errc::cluster_not_found)});
+  auto cfg = config();
+  cfg.locks = locks;
+  auto log = watch(cfg);
+  for (auto d : {1s, 2s, 4s})
+    pass(d);
+  CAF_CHECK(log->reports.empty());
+  CAF_CHECK_EQUAL(cluster_gets(), 4u); // one per poll: the first at once, then three
+  // Once the API server agrees, it is lost.
+  take_lock("openbaorestore/r2/uid-r2", 4);
+  pass(8s);
+  auto* lost = as<job_lock_lost>(*log, 0);
+  CAF_REQUIRE(lost != nullptr);
+  CAF_REQUIRE(lost->now);
+  CAF_CHECK_EQUAL(lost->now->holder, "openbaorestore/r2/uid-r2");
+  caf::anon_send_exit(locks, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST(a failed live read is not a lost lock) {
+  model::operation_lock other = restore_lock("openbaorestore/r0/uid-r0", 2);
+  auto locks = sys.spawn(scripted_lock, std::vector<caf::expected<cluster_lock::lock_status>>{
+                                          cluster_lock::lock_status{other, "1", 0}});
+  auto cfg = config();
+  cfg.locks = locks;
+  auto log = std::make_shared<parent_log>();
+  parents.push_back(sys.spawn(parent, cfg, log));
+  run_until([&] { return job_gets() == 1; });
+  store->fail_next(verb::get, api_errc::server_error, 1); // the cluster GET after it
+  settle();
+  CAF_CHECK(log->reports.empty());
+  CAF_CHECK_EQUAL(cluster_gets(), 1u);
+  pass(1s); // polled again: this time the live read answers, and the lock is held
+  CAF_CHECK(log->reports.empty());
+  CAF_CHECK_EQUAL(cluster_gets(), 2u);
   caf::anon_send_exit(locks, caf::exit_reason::user_shutdown);
 }
 

@@ -242,6 +242,24 @@ struct watcher_fixture : test_coordinator_fixture<> {
     return n;
   }
 
+  std::size_t cluster_gets() const {
+    std::size_t n = 0;
+    for (auto& c : store->calls())
+      n += c.verb == verb::get && c.kind == "OpenBaoCluster" ? 1 : 0;
+    return n;
+  }
+
+  /// The lock holder as the registry's lock actor has it cached (it reads the cluster
+  /// itself only when it has no copy yet).
+  std::string cached_holder() {
+    std::string out = "(no answer)";
+    auto h = self->request(registry, caf::infinite, cluster_lock::query_request{cluster});
+    settle();
+    h.receive([&](cluster_lock::lock_status& s) { out = s.lock ? s.lock->holder : ""; },
+              [&](caf::error&) { out = "(error)"; });
+    return out;
+  }
+
   caf::timespan now() {
     return sched.clock().now().time_since_epoch();
   }
