@@ -225,7 +225,7 @@ long open_flags_of(const std::filesystem::path& file) {
 
 } // namespace
 
-CAF_TEST(the log is appended with O_APPEND) {
+CAF_TEST(the log is opened in append mode) {
   temp_dir dir{"append"};
   store_fixture f{in(dir)};
   f.secret("s1");
