@@ -3,6 +3,7 @@
 #include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include <cstdio>
 #include <random>
@@ -105,31 +106,38 @@ int run_devcluster(const devcluster_options& opts, std::ostream& out, std::ostre
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   try {
-    devcluster::store_options so;
-    if (opts.data_dir)
-      so.data_dir = *opts.data_dir;
-    devcluster::object_store store{so};
-    devcluster::api::api_options aopts;
-    aopts.aggregated_discovery = !opts.legacy_discovery;
-    if (opts.tls)
-      aopts.bearer_token = opts.token.empty() ? random_token() : opts.token;
-    devcluster::api::cluster_api api{store, aopts};
-    if (opts.crds_dir_given || std::filesystem::is_directory(opts.crds_dir)) {
-      auto problems = api.load_crds(opts.crds_dir);
-      for (const auto& p : problems)
-        err << "devcluster: CRD " << p << "\n";
-      if (!problems.empty())
-        return exit_usage;
-    }
+    // Destroyed in reverse: the server stops (no handler runs any more) before the API and
+    // the store it calls go.
+    std::optional<devcluster::object_store> store;
+    std::optional<devcluster::api::cluster_api> api;
     net::server_options sopts;
     sopts.address = listen->first;
     sopts.port = listen->second;
     if (opts.tls)
       sopts.tls = net::make_self_signed({listen->first}, {"localhost"});
-    net::http_server server{sopts, [&api](const net::request& r) { return api.handle(r); }};
+    // Bound first: a second process that cannot have the port exits here, before it has
+    // touched the data directory. Nothing is served before start(), when `api` is set.
+    net::http_server server{sopts, [&api](const net::request& r) { return api->handle(r); }};
+    devcluster::store_options so;
+    if (opts.data_dir)
+      so.data_dir = *opts.data_dir;
+    // Locks the data directory (data_dir_busy names its holder) before reading the log.
+    store.emplace(so);
+    devcluster::api::api_options aopts;
+    aopts.aggregated_discovery = !opts.legacy_discovery;
+    if (opts.tls)
+      aopts.bearer_token = opts.token.empty() ? random_token() : opts.token;
+    api.emplace(*store, aopts);
+    if (opts.crds_dir_given || std::filesystem::is_directory(opts.crds_dir)) {
+      auto problems = api->load_crds(opts.crds_dir);
+      for (const auto& p : problems)
+        err << "devcluster: CRD " << p << "\n";
+      if (!problems.empty())
+        return exit_usage;
+    }
     server.start();
     // Declared after the store and the server: destroyed first, so no tick outlives them.
-    devcluster::job_runner_thread job_runner{store, jopts};
+    devcluster::job_runner_thread job_runner{*store, jopts};
     auto url = std::string{opts.tls ? "https://" : "http://"} + listen->first + ":"
                + std::to_string(server.port());
     out << "devcluster: serving " << url << "\n"

@@ -5,6 +5,8 @@
 // printed URL then names. With --tls it serves HTTPS with a self-signed certificate and
 // wants a bearer token, both of which the printed kubeconfig carries. A job runner plays the
 // kubelet for batch/v1 Jobs (--job-duration, --job-outcome; devcluster/job_runner.hpp).
+// --data-dir belongs to one process: it binds its port first, then locks the directory, and
+// a second process on the same directory exits 2 naming the holder's pid.
 
 #include <iosfwd>
 #include <optional>
@@ -41,8 +43,8 @@ std::string kubeconfig_for(const std::string& url, const std::string& ca_pem = {
                            const std::string& token = {});
 
 /// Blocks until SIGINT or SIGTERM. Returns exit_ok, or exit_usage when it cannot run as
-/// asked: a bad --listen, --job-duration or --job-outcome, an address in use, unusable CRDs
-/// or data directory.
+/// asked: a bad --listen, --job-duration or --job-outcome, an address in use, unusable CRDs,
+/// a data directory another process holds, or an unreadable one.
 int run_devcluster(const devcluster_options& opts, std::ostream& out, std::ostream& err);
 
 } // namespace baorestore::cli

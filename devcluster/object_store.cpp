@@ -101,8 +101,9 @@ object_store::object_store(store_options opts) : impl_(std::make_unique<impl>(st
   record_log::recovered rec;
   impl_->disk = std::make_unique<record_log>(*impl_->opts.data_dir, rec);
   impl_->dropped = rec.dropped_bytes;
-  for (const auto& r : rec.records)
-    impl_->replay(r);
+  for (std::size_t i = 0; i < rec.records.size(); ++i)
+    if (impl_->replay(rec.records[i], i == 0))
+      impl_->disk->set_base(record_log::header_bytes + rec.records[i].size());
 }
 
 object_store::~object_store() = default;
@@ -254,6 +255,16 @@ result<std::vector<watch_event>> object_store::events_since(const resource_id& r
 std::uint64_t object_store::resource_version() const {
   std::lock_guard guard{impl_->mu};
   return impl_->rv;
+}
+
+log_stats object_store::disk_stats() const {
+  std::lock_guard guard{impl_->mu};
+  log_stats out;
+  if (impl_->disk)
+    out.bytes = impl_->disk->size();
+  out.compactions = impl_->compactions;
+  out.last_error = impl_->compaction_error;
+  return out;
 }
 
 std::uint64_t object_store::dropped_on_open() const {

@@ -15,7 +15,9 @@
 //   Orphan, uid and resourceVersion preconditions; collect_garbage() plays the garbage
 //   collector for dependents whose owners are gone.
 // - Every commit is appended to a bounded watch log, and with a data directory to an
-//   fsync'ed log file that is replayed on open.
+//   fsync'ed log file that is replayed on open. The data directory is locked to one store
+//   (one process), and the log is compacted into a snapshot of the live objects when it
+//   grows past store_options::compaction (record_log.hpp says when and why).
 //
 // Thread-safe: one mutex around everything (a development server; simplicity first).
 
@@ -32,6 +34,7 @@
 #include <boost/json/value.hpp>
 
 #include "devcluster/admission.hpp"
+#include "devcluster/record_log.hpp"
 #include "devcluster/resource.hpp"
 #include "devcluster/store_error.hpp"
 #include "devcluster/watch_log.hpp"
@@ -41,7 +44,12 @@ namespace baorestore::devcluster {
 
 struct store_options {
   /// Persist to `data_dir`/store.log and recover from it on open; none keeps all in memory.
+  /// The directory is locked while the store is open (data_dir_lock.hpp).
   std::optional<std::filesystem::path> data_dir;
+  /// When the log is rewritten as a snapshot of the live objects.
+  compaction_policy compaction;
+  /// For tests: called after each step of a compaction, with the store's lock held.
+  std::function<void(compaction_step)> on_compaction_step;
   std::size_t watch_window = 10'000;         // events kept for watches
   std::size_t max_object_bytes = 3u << 20;   // serialized, as etcd's default request cap
   std::size_t max_page_size = 500;           // a list `limit` above this is lowered to it
@@ -78,6 +86,13 @@ struct delete_options {
   std::optional<std::string> resource_version; // precondition
 };
 
+/// The data directory's log, for tests and diagnostics.
+struct log_stats {
+  std::uint64_t bytes = 0;       // in store.log now
+  std::uint64_t compactions = 0; // done since open
+  std::string last_error;        // of the last compaction that failed (it is retried later)
+};
+
 struct delete_outcome {
   boost::json::object object; // the last state, or the state marked for deletion
   bool removed = false;       // false: it waits for its finalizers
@@ -85,7 +100,8 @@ struct delete_outcome {
 
 class object_store {
 public:
-  /// Throws record_log_error when the data directory's log is unreadable or corrupt.
+  /// Throws data_dir_busy when another store (another process) holds the data directory,
+  /// record_log_error when its log is unreadable or corrupt.
   explicit object_store(store_options opts = {});
   ~object_store();
   object_store(const object_store&) = delete;
@@ -143,6 +159,8 @@ public:
   std::uint64_t resource_version() const;
   /// Bytes of a torn or corrupt log tail dropped when this store opened.
   std::uint64_t dropped_on_open() const;
+  /// All zero without a data directory.
+  log_stats disk_stats() const;
 
   struct impl;
 

@@ -62,6 +62,7 @@ result<std::vector<json::object>> object_store::impl::commit(std::vector<change>
     out.push_back(c.object);
     apply(std::move(c));
   }
+  maybe_compact();
   return out;
 }
 
@@ -82,14 +83,23 @@ void object_store::impl::apply(change c) {
                             std::move(c.object)});
 }
 
-void object_store::impl::replay(const std::string& record) {
+bool object_store::impl::replay(const std::string& record, bool first) {
   // The checksum held, so a record that does not decode is a bug or tampering: refuse.
   auto bad = [] { return record_log_error("store log record does not decode"); };
   boost::system::error_code ec;
   auto doc = json::parse(record, ec);
   auto* top = doc.if_object();
-  auto* list = top ? top->if_contains("events") : nullptr;
-  if (ec || !list || !list->is_array())
+  if (ec || !top)
+    throw bad();
+  if (auto* snap = top->if_contains("snapshot")) {
+    // Only a compaction writes one, and only as the whole of a new log.
+    if (!first || !snap->is_object())
+      throw bad();
+    load_snapshot(snap->get_object());
+    return true;
+  }
+  auto* list = top->if_contains("events");
+  if (!list || !list->is_array())
     throw bad();
   for (const auto& ev : list->get_array()) {
     auto* e = ev.if_object();
@@ -112,6 +122,7 @@ void object_store::impl::replay(const std::string& record) {
     apply(change{*type, resource_id{str("group"), str("version"), str("resource")},
                  obj->get_object()});
   }
+  return false;
 }
 
 } // namespace baorestore::devcluster

@@ -28,6 +28,11 @@ void watch_log::append(watch_event ev) {
   ring_.push_back(std::move(ev));
 }
 
+void watch_log::reset(std::uint64_t horizon) {
+  ring_.clear();
+  horizon_ = horizon;
+}
+
 result<std::vector<watch_event>> watch_log::since(const resource_id& res, std::string_view ns,
                                                   std::uint64_t after) const {
   if (after < horizon_)

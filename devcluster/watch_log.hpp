@@ -38,6 +38,10 @@ public:
   /// Events must come in strictly increasing resourceVersion order.
   void append(watch_event ev);
 
+  /// Forgets every event: a store loaded from a snapshot at `horizon` has no history, and a
+  /// watch from before it must get 410 Expired.
+  void reset(std::uint64_t horizon);
+
   /// The events of `res` (in namespace `ns`, or all when empty) after `after`; 410 Expired
   /// when some event after `after` was dropped from the ring.
   result<std::vector<watch_event>> since(const resource_id& res, std::string_view ns,

@@ -46,6 +46,9 @@ struct object_store::impl {
   std::unique_ptr<record_log> disk;
   std::uint64_t rv = 0;
   std::uint64_t dropped = 0;
+  std::uint64_t compactions = 0;
+  std::string compaction_error;
+  std::uint64_t compaction_retry_at = 0; // log bytes before a failed compaction is retried
   std::mt19937_64 rng;
 
   model::timestamp now() const;
@@ -65,7 +68,17 @@ struct object_store::impl {
   result<std::vector<boost::json::object>> commit(std::vector<change> changes);
   /// Applies one committed change to the maps and the watch log (commit and replay).
   void apply(change c);
-  void replay(const std::string& record);
+  /// Replays one record of the log; a snapshot is accepted only as the `first`. Returns
+  /// whether the record was a snapshot.
+  bool replay(const std::string& record, bool first);
+
+  /// The whole state as one log record: every live object and the resourceVersion counter.
+  std::string snapshot() const;
+  /// Loads a snapshot record's content into an empty store; throws record_log_error.
+  void load_snapshot(const boost::json::object& snap);
+  /// After a commit: rewrites the log as a snapshot when compaction is due. A failure
+  /// leaves the old log in use (the commit stands) and is retried after more appends.
+  void maybe_compact();
 
   /// The shared write path: `candidate` is the full object the client wants, `current`
   /// the stored one. Applies subresource and metadata rules, admission, and commits.
