@@ -416,10 +416,10 @@ CAF_TEST(a refused create fails the restore with the server message) {
   // Then the Failed restore releases its lock.
   o.restore.status.phase = restore_phase::failed;
   CAF_CHECK_EQUAL(kind_of(o), "release_lock");
-  // A deletion still takes the cancel path.
+  // A deletion still takes the cancel path (no Job: release the lock, then the finalizer).
   o.restore.status.phase = restore_phase::validating;
   o.restore.metadata.deletion_timestamp = at(1);
-  CAF_CHECK_EQUAL(kind_of(o), "look_up_job");
+  CAF_CHECK_EQUAL(kind_of(o), "release_lock");
 }
 
 CAF_TEST(a restore whose Job would be refused fails as InvalidSpec before the lock) {

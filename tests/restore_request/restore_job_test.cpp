@@ -201,8 +201,10 @@ CAF_TEST(unacceptable names what the API server would refuse) {
   bad.spec.template_.labels["bad key"] = "v";
   CAF_CHECK_EQUAL(unacceptable(bad, sa).size(), 1u);
   bad = j;
-  bad.metadata.name = "Restore-X";
+  bad.metadata.name = "restore-x-";
   CAF_CHECK_EQUAL(unacceptable(bad, sa).size(), 2u); // not a subdomain, nor a label value
+  bad.metadata.name = "Restore-X";
+  CAF_CHECK_EQUAL(unacceptable(bad, sa).size(), 1u); // a label value, not a subdomain
   auto bad_sa = sa;
   bad_sa.metadata.name = "x_y";
   CAF_CHECK_EQUAL(unacceptable(j, bad_sa).size(), 1u);
