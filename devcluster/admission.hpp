@@ -21,6 +21,13 @@ using admission_hook = std::function<status_causes(
 status_causes restore_spec_immutable(const resource_def& def, const boost::json::object* old,
                                      const boost::json::object& updated);
 
+/// Every object's metadata.labels and metadata.annotations (and a Job's pod template's),
+/// as kube-apiserver validates them on every create, update and patch: label keys and values,
+/// annotation keys and their total size (model/metadata_validation.hpp, kube's messages).
+/// Not a hook one can turn off: the store runs it before the hooks.
+status_causes object_meta_rules(const resource_def& def, const boost::json::object* old,
+                                const boost::json::object& updated);
+
 /// The hooks every store starts with.
 std::vector<admission_hook> builtin_admission();
 

@@ -88,7 +88,7 @@ json::object* object_store::impl::find(const resource_id& res, const std::string
 
 status_causes object_store::impl::admit(const resource_def& d, const json::object* old,
                                         const json::object& updated) const {
-  status_causes out;
+  auto out = object_meta_rules(d, old, updated); // kube's own rules: always
   for (const auto& hook : hooks)
     for (auto& c : hook(d, old, updated))
       out.push_back(std::move(c));

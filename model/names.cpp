@@ -1,5 +1,8 @@
 #include "model/names.hpp"
 
+#include <cstdint>
+#include <cstdio>
+
 namespace baorestore::model {
 
 namespace {
@@ -9,6 +12,15 @@ bool is_alnum_lower(char c) {
 }
 
 // One label without the 63-character cap (the subdomain has its own cap of 253).
+std::string short_hash(std::string_view s) {
+  std::uint32_t h = 2166136261u; // FNV-1a: stable across builds and platforms
+  for (unsigned char ch : s)
+    h = (h ^ ch) * 16777619u;
+  char buf[9];
+  std::snprintf(buf, sizeof buf, "%08x", h);
+  return buf;
+}
+
 bool is_label_shape(std::string_view s) {
   if (s.empty() || !is_alnum_lower(s.front()) || !is_alnum_lower(s.back()))
     return false;
@@ -37,6 +49,23 @@ bool is_dns1123_subdomain(std::string_view s) {
       return true;
     start = dot + 1;
   }
+}
+
+std::string cut_name(std::string_view name, std::size_t max) {
+  constexpr std::size_t suffix = 9; // "-" and 8 hex digits
+  if (name.size() <= max)
+    return std::string{name};
+  auto keep = max > suffix ? max - suffix : 0;
+  std::string cut{name.substr(0, keep)};
+  while (!cut.empty() && (cut.back() == '-' || cut.back() == '.' || cut.back() == '_'))
+    cut.pop_back();
+  // Never empty in practice (names start with an alphanumeric); without a prefix the hash
+  // alone is still a valid name and label value.
+  return cut.empty() ? short_hash(name) : cut + "-" + short_hash(name);
+}
+
+std::string name_label_value(std::string_view name) {
+  return cut_name(name, 63);
 }
 
 } // namespace baorestore::model

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "actors/restore_request/admission.hpp"
+#include "actors/restore_request/restore_job.hpp"
 #include "model/restore_validation.hpp"
 
 namespace baorestore::restore {
@@ -244,6 +245,20 @@ std::optional<step> check_snapshot(const observation& o, const restore_config& c
   }
 }
 
+/// The Job and ServiceAccount this restore would create, checked by the API server's rules
+/// before the lock is taken: a restore they would be refused for never touches the lock.
+/// (Built with default settings: what they change, image and deadline, is not checked.)
+std::optional<step> check_objects(const observation& o) {
+  auto problems = unacceptable(build_restore_job(o.restore, *o.cluster, 0, job_settings{}),
+                               build_service_account(*o.cluster));
+  if (problems.empty())
+    return std::nullopt;
+  std::string message = "the API server would refuse what this restore creates: ";
+  for (std::size_t i = 0; i < problems.size(); ++i)
+    message += (i ? "; " : "") + problems[i];
+  return fail(o, "InvalidSpec", message);
+}
+
 /// The per-tenant running limit, asked before the lock: nullopt once a slot is granted. Over
 /// the limit the restore waits (a grant wakes it; it asks again after the wait anyway) with
 /// an Admitted=False condition saying why.
@@ -329,6 +344,8 @@ step validate_against_cluster(const observation& o, const restore_config& config
   for (auto check : {check_cluster, check_auth, check_snapshot})
     if (auto s = check(o, config))
       return *s;
+  if (auto s = check_objects(o))
+    return *s;
   if (auto s = check_slot(o)) // a restarted operator asks again before the lock
     return *s;
   if (auto s = check_conflicts(o))
@@ -458,7 +475,7 @@ step cancelling(const observation& o) {
 }
 
 std::string job_name_of(const observation& o) {
-  return o.restore.metadata.namespace_ + "/restore-" + o.restore.metadata.name;
+  return o.restore.metadata.namespace_ + "/" + restore_job_name(o.restore.metadata.name);
 }
 
 /// A new or Pending restore: Validating once it has a slot under the per-tenant running
@@ -490,6 +507,8 @@ step next_step(const observation& o, const restore_config& config) {
     return cancelling(o);
   if (phase == restore_phase::completed || phase == restore_phase::failed)
     return finished(o);
+  if (o.refused) // a create or write refused for good: fail now (then release the lock)
+    return fail(o, o.refused->reason, o.refused->message);
   if (!has_finalizer(r))
     return just(step_kind::add_finalizer);
   // A spec generation nobody validated is never acted on (the immutability rule's second

@@ -74,6 +74,13 @@ struct job_seen {
   bool deleting = false; // deletionTimestamp set (a foreground delete in progress)
 };
 
+/// A create or write that the API server refused for good (api_failure.hpp): the restore
+/// fails with it at once (and then releases its lock, if held).
+struct refusal {
+  std::string reason;  // the condition's reason, e.g. "JobRejected"
+  std::string message; // with the API server's own message
+};
+
 struct observation {
   model::openbao_restore restore;
   lookup cluster_state = lookup::unknown;
@@ -93,6 +100,7 @@ struct observation {
   /// When the first error that may heal was seen in this validation (a Secret not there
   /// yet, the store unreachable): the validation deadline counts from here.
   std::optional<model::timestamp> healing_since;
+  std::optional<refusal> refused;
   model::timestamp now;
 };
 

@@ -1,21 +1,15 @@
 #include "actors/restore_request/restore_job.hpp"
 
-#include <cstdio>
+#include "model/metadata_validation.hpp"
+#include "model/names.hpp"
 
 namespace baorestore::restore {
 
 namespace {
 
-constexpr std::size_t max_name = 63;
-
-std::string short_hash(const std::string& s) {
-  std::uint32_t h = 2166136261u; // FNV-1a: stable across builds and platforms
-  for (unsigned char ch : s)
-    h = (h ^ ch) * 16777619u;
-  char buf[9];
-  std::snprintf(buf, sizeof buf, "%08x", h);
-  return buf;
-}
+// A Job's name is at most 63 characters, not 253: its pods carry it as a label value.
+constexpr std::size_t max_job_name = 63;
+constexpr std::size_t max_object_name = 253;
 
 void env(model::container& c, std::string name, std::string value) {
   c.env.push_back({std::move(name), std::move(value)});
@@ -124,17 +118,25 @@ model::container executor(const model::openbao_restore& r, const model::openbao_
 } // namespace
 
 std::string restore_job_name(const std::string& restore_name) {
-  auto name = "restore-" + restore_name;
-  if (name.size() <= max_name)
-    return name;
-  auto cut = name.substr(0, max_name - 9);
-  while (!cut.empty() && (cut.back() == '-' || cut.back() == '.'))
-    cut.pop_back();
-  return cut + "-" + short_hash(name);
+  return model::cut_name("restore-" + restore_name, max_job_name);
 }
 
 std::string restore_service_account_name(const std::string& cluster_name) {
-  return cluster_name + "-restore-serviceaccount";
+  return model::cut_name(cluster_name + "-restore-serviceaccount", max_object_name);
+}
+
+std::string restore_label_value(const std::string& restore_name) {
+  return model::name_label_value(restore_name);
+}
+
+model::service_account build_service_account(const model::openbao_cluster& c) {
+  model::service_account sa;
+  sa.metadata.name = restore_service_account_name(c.metadata.name);
+  sa.metadata.namespace_ = c.metadata.namespace_;
+  sa.metadata.labels[label_managed_by] = managed_by;
+  sa.metadata.owner_references.push_back(
+    {model::openbao_api_version, model::cluster_kind, c.metadata.name, c.metadata.uid, false, false});
+  return sa;
 }
 
 model::job build_restore_job(const model::openbao_restore& r, const model::openbao_cluster& c,
@@ -142,12 +144,16 @@ model::job build_restore_job(const model::openbao_restore& r, const model::openb
   model::job j;
   j.metadata.name = restore_job_name(r.metadata.name);
   j.metadata.namespace_ = r.metadata.namespace_;
+  // Label values are at most 63 characters: names are cut (the same cut as the Job name's),
+  // and the full names live in annotations.
   std::map<std::string, std::string> labels{{label_managed_by, managed_by},
-                                            {label_cluster, c.metadata.name},
+                                            {label_cluster, model::name_label_value(c.metadata.name)},
                                             {label_component, "restore"},
-                                            {label_restore, r.metadata.name}};
+                                            {label_restore, restore_label_value(r.metadata.name)}};
   j.metadata.labels = labels;
   j.metadata.annotations[annotation_restore_uid] = r.metadata.uid;
+  j.metadata.annotations[annotation_restore_name] = r.metadata.name;
+  j.metadata.annotations[annotation_cluster_name] = c.metadata.name;
   j.metadata.annotations[annotation_fence] = std::to_string(fence);
   j.metadata.owner_references.push_back(
     {model::openbao_api_version, model::restore_kind, r.metadata.name, r.metadata.uid, true, true});
@@ -174,12 +180,54 @@ bool is_our_job(const model::job& j, const model::openbao_restore& r) {
     auto i = j.metadata.labels.find(k);
     return i == j.metadata.labels.end() ? std::string{} : i->second;
   };
-  if (label(label_managed_by) != managed_by || label(label_restore) != r.metadata.name)
+  if (label(label_managed_by) != managed_by
+      || label(label_restore) != restore_label_value(r.metadata.name))
     return false;
   for (const auto& o : j.metadata.owner_references)
     if (o.kind == model::restore_kind && o.uid == r.metadata.uid)
       return true;
   return false;
+}
+
+namespace {
+
+void add_violations(std::vector<std::string>& out, const std::string& what,
+                    const std::vector<model::metadata_violation>& vs) {
+  for (const auto& v : vs)
+    out.push_back(what + ": " + model::to_string(v));
+}
+
+void add_name_errors(std::vector<std::string>& out, const std::string& what,
+                     const std::string& field, const std::string& name,
+                     std::vector<std::string> errs) {
+  for (auto& e : errs)
+    out.push_back(what + ": " + field + ": Invalid value: \"" + name + "\": " + e);
+}
+
+} // namespace
+
+std::vector<std::string> unacceptable(const model::job& j, const model::service_account& sa) {
+  std::vector<std::string> out;
+  auto job = "Job " + j.metadata.name;
+  add_name_errors(out, job, "metadata.name", j.metadata.name,
+                  model::dns1123_subdomain_errors(j.metadata.name));
+  add_name_errors(out, job, "metadata.name", j.metadata.name,
+                  model::label_value_errors(j.metadata.name)); // its pods' job-name label
+  add_violations(out, job, model::validate_labels(j.metadata.labels, "metadata.labels"));
+  add_violations(out, job,
+                 model::validate_annotations(j.metadata.annotations, "metadata.annotations"));
+  const auto& tpl = j.spec.template_;
+  add_violations(out, job, model::validate_labels(tpl.labels, "spec.template.metadata.labels"));
+  add_violations(out, job, model::validate_annotations(tpl.annotations,
+                                                       "spec.template.metadata.annotations"));
+  add_name_errors(out, job, "spec.template.spec.serviceAccountName",
+                  tpl.spec.service_account_name,
+                  model::dns1123_subdomain_errors(tpl.spec.service_account_name));
+  auto account = "ServiceAccount " + sa.metadata.name;
+  add_name_errors(out, account, "metadata.name", sa.metadata.name,
+                  model::dns1123_subdomain_errors(sa.metadata.name));
+  add_violations(out, account, model::validate_labels(sa.metadata.labels, "metadata.labels"));
+  return out;
 }
 
 } // namespace baorestore::restore

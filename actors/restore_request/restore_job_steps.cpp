@@ -70,12 +70,7 @@ void create_job(self_ptr self) {
     return;
   }
   const auto& c = *st.obs.cluster;
-  model::service_account sa;
-  sa.metadata.name = restore_service_account_name(c.metadata.name);
-  sa.metadata.namespace_ = st.ns;
-  sa.metadata.labels[label_managed_by] = managed_by;
-  sa.metadata.owner_references.push_back(
-    {model::openbao_api_version, model::cluster_kind, c.metadata.name, c.metadata.uid, false, false});
+  auto sa = build_service_account(c);
   auto job = build_restore_job(st.obs.restore, c, st.obs.fence, st.config.job);
   auto make_job = [self, job]() {
     self
@@ -90,7 +85,7 @@ void create_job(self_ptr self) {
         [self](caf::error& e) {
           if (e == api_errc::already_exists) // created before (a restart): read and judge it
             return look_up_job(self);
-          retry_later(self, "Job create")(e);
+          retry_later(self, "Job create", request_kind::create)(e);
         });
   };
   self
@@ -101,7 +96,7 @@ void create_job(self_ptr self) {
             if (e == api_errc::already_exists)
               make_job();
             else
-              retry_later(self, "ServiceAccount create")(e);
+              retry_later(self, "ServiceAccount create", request_kind::create)(e);
           });
 }
 
@@ -122,7 +117,7 @@ void delete_job(self_ptr self) {
           resume(self);
           return;
         }
-        retry_later(self, "Job delete")(e);
+        retry_later(self, "Job delete", request_kind::write)(e);
       });
 }
 

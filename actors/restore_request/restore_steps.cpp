@@ -3,6 +3,7 @@
 // is not a decision: the actor waits and observes everything again. The Job's steps are in
 // restore_job_steps.cpp.
 #include <algorithm>
+#include <cctype>
 #include <functional>
 
 #include <boost/json.hpp>
@@ -79,7 +80,7 @@ void write_finalizers(self_ptr self, bool add) {
         }
         resume(self);
       },
-      retry_later(self, "finalizer write"));
+      retry_later(self, "finalizer write", request_kind::write));
 }
 
 /// Writes `update` (when it changes anything), records `event` once written, then `then`.
@@ -107,7 +108,7 @@ void write_status(self_ptr self, const status_update& update, std::optional<even
           record_event(self, *event);
         then();
       },
-      retry_later(self, "status write"));
+      retry_later(self, "status write", request_kind::write));
 }
 
 void look_up_secret(self_ptr self, const std::string& name, secret_seen observation::*slot) {
@@ -254,18 +255,77 @@ void release_lock(self_ptr self) {
 
 } // namespace
 
-std::function<void(caf::error&)> retry_later(self_ptr self, std::string what) {
-  return [self, what = std::move(what)](caf::error& e) {
+namespace {
+
+/// The api_errc of a gateway failure; nullopt for any other error (a request timeout, a
+/// lock actor's answer, an actor gone).
+std::optional<api_errc> api_code_of(const caf::error& e) {
+  if (e.category() != caf::detail::error_factory<api_errc>::category)
+    return std::nullopt;
+  return static_cast<api_errc>(e.code());
+}
+
+/// "Job create" -> "JobCreateRejected": the condition reason of a refused request.
+std::string rejected_reason(const std::string& what) {
+  std::string out;
+  bool upper = true;
+  for (char c : what) {
+    if (c == ' ') {
+      upper = true;
+      continue;
+    }
+    out += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+    upper = false;
+  }
+  return out + "Rejected";
+}
+
+/// The server's message, bounded (a condition message is at most 32 KiB).
+std::string bounded(std::string s) {
+  constexpr std::size_t max = 4096;
+  if (s.size() > max)
+    s = s.substr(0, max) + "...";
+  return s;
+}
+
+} // namespace
+
+std::function<void(caf::error&)> retry_later(self_ptr self, std::string what, request_kind kind) {
+  return [self, what = std::move(what), kind](caf::error& e) {
     auto& st = self->state;
     if (st.failing != st.performing) {
       st.failing = st.performing;
       st.failures = 0;
     }
     auto draw = std::uniform_real_distribution<double>{0.0, 1.0}(st.rng);
-    auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(
-      job_watch::next_interval(st.config.retry_backoff, st.failures++, draw));
-    say(self, what + " failed: " + gateway::api_error_message(e) + "; again in "
+    auto code = api_code_of(e);
+    auto verdict = judge_failure(code, kind, st.failures++, st.config.retry_backoff, draw);
+    auto why = gateway::api_error_message(e);
+    // A create refused for good fails the restore at once (next_step): it would be refused
+    // again, and a lock held meanwhile would block every other operation on the cluster.
+    // Only once: should the Failed status itself be refused, it is retried with backoff.
+    if (verdict.kind == failure_class::permanent && kind == request_kind::create
+        && !st.obs.refused) {
+      say(self, what + " refused by the API server: " + why + "; the restore fails",
+          log_entry::severity::warn);
+      st.obs.refused = refusal{rejected_reason(what),
+                               bounded(what + " refused by the API server ("
+                                       + gateway::to_string(*code) + "): " + why)};
+      return resume(self);
+    }
+    auto delay = verdict.backoff;
+    say(self, what + " failed (" + to_string(verdict.kind) + "): " + why + "; again in "
                 + std::to_string(delay.count()) + "ms", log_entry::severity::warn);
+    // A restore never waits silently: while validating, its message says what is retried
+    // (not for a failed write of the restore itself, which would meet the same trouble).
+    auto message = "retrying: " + what + " failed: " + bounded(why);
+    if (kind != request_kind::write
+        && st.obs.restore.status.phase == model::restore_phase::validating
+        && st.obs.restore.status.message != message) {
+      status_update u;
+      u.message = std::move(message);
+      return write_status(self, u, std::nullopt, [self, delay] { wait_then_resume(self, delay); });
+    }
     st.busy = false;
     wait_then_resume(self, delay);
   };

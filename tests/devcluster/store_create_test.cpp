@@ -196,3 +196,55 @@ CAF_TEST(seed stores as given and fills in what a create would) {
   CAF_REQUIRE(g);
   CAF_CHECK_EQUAL(str(*g, "/metadata/name").size(), 7u);
 }
+
+// Issue 16 finding 6: a label value over 63 characters is refused as kube-apiserver refuses
+// it, on create and on every later write, naming metadata.labels in details.causes.
+CAF_TEST(labels and annotations are validated on create update and patch) {
+  store_fixture f;
+  const std::string long_value(64, 'r');
+  auto job = [&](std::string_view labels, std::string_view template_labels) {
+    return obj(R"({"metadata":{"name":"restore-x","labels":)" + std::string{labels}
+               + R"(},"spec":{"template":{"metadata":{"labels":)" + std::string{template_labels}
+               + "}}}}");
+  };
+  auto r = f.store->create(jobs, "ns",
+                           job(R"({"openbao.org/restore":")" + long_value + R"("})", "{}"));
+  CAF_REQUIRE(!r);
+  CAF_CHECK_EQUAL(r.error().code, 422);
+  CAF_CHECK_EQUAL(r.error().reason, "Invalid");
+  CAF_REQUIRE_EQUAL(r.error().causes.size(), 1u);
+  CAF_CHECK_EQUAL(r.error().causes[0].field, "metadata.labels");
+  CAF_CHECK_EQUAL(r.error().causes[0].reason, "FieldValueInvalid");
+  CAF_CHECK_EQUAL(r.error().causes[0].message,
+                  "Invalid value: \"" + long_value + "\": must be no more than 63 characters");
+  CAF_CHECK_EQUAL(r.error().message,
+                  "Job.batch \"restore-x\" is invalid: metadata.labels: Invalid value: \""
+                    + long_value + "\": must be no more than 63 characters");
+  // A Job's pod template is checked as its pods would be.
+  auto t = f.store->create(jobs, "ns", job("{}", R"({"bad key":"v"})"));
+  CAF_REQUIRE(!t);
+  CAF_REQUIRE_EQUAL(t.error().causes.size(), 1u);
+  CAF_CHECK_EQUAL(t.error().causes[0].field, "spec.template.metadata.labels");
+  // Valid labels pass; a later patch or update that breaks them is refused, nothing stored.
+  auto ok = f.store->create(jobs, "ns", job(R"({"openbao.org/restore":"x"})", "{}"));
+  CAF_REQUIRE(ok);
+  auto p = f.store->merge_patch(
+    jobs, "ns", "restore-x",
+    val(R"({"metadata":{"labels":{"openbao.org/restore":")" + long_value + R"("}}})"));
+  CAF_REQUIRE(!p);
+  CAF_CHECK_EQUAL(p.error().code, 422);
+  CAF_CHECK_EQUAL(p.error().causes.at(0).field, "metadata.labels");
+  auto u = *ok;
+  u["metadata"].as_object()["annotations"] = json::object{{"a b", "x"}};
+  auto w = f.store->update(jobs, "ns", "restore-x", u);
+  CAF_REQUIRE(!w);
+  CAF_CHECK_EQUAL(w.error().causes.at(0).field, "metadata.annotations");
+  auto got = f.store->get(jobs, "ns", "restore-x");
+  CAF_REQUIRE(got);
+  CAF_CHECK_EQUAL(str(*got, "/metadata/labels/openbao.org~1restore"), "x");
+  // Custom resources too: every object's metadata is kube's to validate.
+  auto cr = f.store->create(restores, "ns",
+                            obj(R"({"metadata":{"name":"r","labels":{"-x":"y"}}})"));
+  CAF_REQUIRE(!cr);
+  CAF_CHECK_EQUAL(cr.error().causes.at(0).field, "metadata.labels");
+}

@@ -399,3 +399,35 @@ CAF_TEST(deleting removes the Job first then the lock then the finalizer) {
   f.job.state = job_state::foreign;
   CAF_CHECK_EQUAL(kind_of(f), "remove_finalizer");
 }
+
+// Issue 16 finding 6: a create the API server refused for good fails the restore at once
+// (the lock is released by the Failed phase's step), and a restore whose Job would be
+// refused fails before the lock.
+CAF_TEST(a refused create fails the restore with the server message) {
+  auto o = base();
+  hold_ourselves(o);
+  o.lock = lock_answer::granted;
+  o.job.state = job_state::missing;
+  CAF_CHECK_EQUAL(kind_of(o), "create_job");
+  o.refused = refusal{"JobCreateRejected", "Job create refused by the API server (invalid): x"};
+  auto s = decide(o);
+  CAF_CHECK_EQUAL(failure(o), "JobCreateRejected");
+  CAF_CHECK_EQUAL(message_of(s), "Job create refused by the API server (invalid): x");
+  // Then the Failed restore releases its lock.
+  o.restore.status.phase = restore_phase::failed;
+  CAF_CHECK_EQUAL(kind_of(o), "release_lock");
+  // A deletion still takes the cancel path (no Job: release the lock, then the finalizer).
+  o.restore.status.phase = restore_phase::validating;
+  o.restore.metadata.deletion_timestamp = at(1);
+  CAF_CHECK_EQUAL(kind_of(o), "release_lock");
+}
+
+CAF_TEST(a restore whose Job would be refused fails as InvalidSpec before the lock) {
+  auto o = base();
+  o.restore.metadata.name = "Bad_Name";
+  CAF_CHECK_EQUAL(failure(o), "InvalidSpec");
+  CAF_CHECK(message_of(decide(o)).find("Job restore-Bad_Name: metadata.name: Invalid value") != std::string::npos);
+  // A 253-character name is fine: its Job name and labels are cut.
+  o.restore.metadata.name = std::string(253, 'a');
+  CAF_CHECK_EQUAL(kind_of(o), "acquire_lock");
+}

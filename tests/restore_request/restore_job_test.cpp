@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "actors/restore_request/restore_job.hpp"
+#include "model/names.hpp"
 
 using namespace baorestore;
 using namespace baorestore::restore;
@@ -155,4 +156,56 @@ CAF_TEST(the image comes from the restore then the cluster backup then the defau
   r.spec.jwt_auth_role.clear();
   auto role = env_of(build_restore_job(r, c, 1, s), "BACKUP_JWT_AUTH_ROLE");
   CAF_CHECK_EQUAL(role, "openbao-operator-restore");
+}
+
+// Issue 16 finding 6: label values carrying names are cut as the Job name is (the full
+// names in annotations), so a long restore or cluster name never gets the Job refused.
+CAF_TEST(long names give valid label values and are found again) {
+  auto r = restore_fixture();
+  r.metadata.name = std::string(200, 'r');
+  auto c = cluster_fixture();
+  c.metadata.name = std::string(240, 'c');
+  auto j = build_restore_job(r, c, 1, {});
+  auto sa = build_service_account(c);
+  CAF_CHECK(unacceptable(j, sa).empty());
+  CAF_CHECK_EQUAL(j.metadata.labels.at(label_restore), restore_label_value(r.metadata.name));
+  CAF_CHECK_EQUAL(j.metadata.labels.at(label_restore).size(), 63u);
+  CAF_CHECK_EQUAL(j.metadata.labels.at(label_cluster).size(), 63u);
+  CAF_CHECK_EQUAL(j.metadata.annotations.at(annotation_restore_name), r.metadata.name);
+  CAF_CHECK_EQUAL(j.metadata.annotations.at(annotation_cluster_name), c.metadata.name);
+  // The same cut as the Job name's: the first characters, then "-" and a hash.
+  CAF_CHECK_EQUAL(j.metadata.labels.at(label_restore), model::cut_name(r.metadata.name, 63));
+  CAF_CHECK_EQUAL(j.metadata.name, model::cut_name("restore-" + r.metadata.name, 63));
+  CAF_CHECK_EQUAL(sa.metadata.name.size(), 253u);
+  CAF_CHECK_EQUAL(j.spec.template_.spec.service_account_name, sa.metadata.name);
+  CAF_CHECK(is_our_job(j, r));
+  // Short names are unchanged.
+  auto short_job = build_restore_job(restore_fixture(), cluster_fixture(), 1, {});
+  CAF_CHECK_EQUAL(short_job.metadata.labels.at(label_restore), "restore-1");
+}
+
+CAF_TEST(unacceptable names what the API server would refuse) {
+  auto r = restore_fixture();
+  auto c = cluster_fixture();
+  auto j = build_restore_job(r, c, 1, {});
+  auto sa = build_service_account(c);
+  CAF_CHECK(unacceptable(j, sa).empty());
+  auto bad = j;
+  bad.metadata.labels[label_restore] = std::string(64, 'x');
+  auto problems = unacceptable(bad, sa);
+  CAF_REQUIRE_EQUAL(problems.size(), 1u);
+  CAF_CHECK_EQUAL(problems[0], "Job restore-restore-1: metadata.labels: Invalid value: \""
+                                 + std::string(64, 'x')
+                                 + "\": must be no more than 63 characters");
+  bad = j;
+  bad.spec.template_.labels["bad key"] = "v";
+  CAF_CHECK_EQUAL(unacceptable(bad, sa).size(), 1u);
+  bad = j;
+  bad.metadata.name = "restore-x-";
+  CAF_CHECK_EQUAL(unacceptable(bad, sa).size(), 2u); // not a subdomain, nor a label value
+  bad.metadata.name = "Restore-X";
+  CAF_CHECK_EQUAL(unacceptable(bad, sa).size(), 1u); // a label value, not a subdomain
+  auto bad_sa = sa;
+  bad_sa.metadata.name = "x_y";
+  CAF_CHECK_EQUAL(unacceptable(j, bad_sa).size(), 1u);
 }

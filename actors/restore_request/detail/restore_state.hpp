@@ -15,6 +15,7 @@
 #include "caf/typed_actor.hpp"
 
 #include "actors/job_watcher/job_watcher.hpp"
+#include "actors/restore_request/api_failure.hpp"
 #include "actors/restore_request/next_step.hpp"
 #include "actors/restore_request/restore_request.hpp"
 #include "s3/snapshot_probe.hpp"
@@ -79,9 +80,12 @@ cluster_lock::cluster_key cluster_key_of(self_ptr self);
 
 // restore_steps.cpp: one function per step kind
 void perform(self_ptr self, const step& s);
-/// A request that failed: say why, then look at everything again after a backoff that
-/// grows while the same step keeps failing (the error handler of a step's request).
-std::function<void(caf::error&)> retry_later(self_ptr self, std::string what);
+/// A request that failed (the error handler of a step's request), judged by api_failure.hpp:
+/// a create refused for good is recorded for next_step, which fails the restore at once;
+/// anything else is said (the log; the status message while validating) and everything is
+/// looked at again after a backoff that grows while the same step keeps failing.
+std::function<void(caf::error&)> retry_later(self_ptr self, std::string what,
+                                             request_kind kind = request_kind::read);
 /// Reads the cluster; `cached`: the gateway's watch cache may answer (next_step says when).
 void look_up_cluster(self_ptr self, bool cached);
 
