@@ -115,6 +115,9 @@ struct job_spec {
   std::optional<std::int32_t> backoff_limit;
   std::optional<std::int64_t> active_deadline_seconds;
   std::optional<std::int32_t> ttl_seconds_after_finished;
+  /// A suspended Job starts no pod (DESIGN §4: restore Jobs are created suspended and
+  /// unsuspended only after a live read of the lock).
+  std::optional<bool> suspend;
   pod_template template_;
   bool operator==(const job_spec&) const = default;
 };

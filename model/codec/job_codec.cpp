@@ -92,6 +92,7 @@ void fill(object_reader& r, job_spec& x) {
   r.read("backoffLimit", x.backoff_limit);
   r.read("activeDeadlineSeconds", x.active_deadline_seconds);
   r.read("ttlSecondsAfterFinished", x.ttl_seconds_after_finished);
+  r.read("suspend", x.suspend);
   r.object("template", presence::optional, [&](object_reader& t) {
     t.object("metadata", presence::optional, [&](object_reader& m) {
       m.read("labels", x.template_.labels);
@@ -248,6 +249,7 @@ boost::json::value encode(const job& x) {
   put_int(spec, "backoffLimit", x.spec.backoff_limit);
   put_int(spec, "activeDeadlineSeconds", x.spec.active_deadline_seconds);
   put_int(spec, "ttlSecondsAfterFinished", x.spec.ttl_seconds_after_finished);
+  put_bool(spec, "suspend", x.spec.suspend);
   boost::json::object tmpl_meta;
   put_map(tmpl_meta, "labels", x.spec.template_.labels);
   put_map(tmpl_meta, "annotations", x.spec.template_.annotations);
