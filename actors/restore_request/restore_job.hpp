@@ -42,4 +42,9 @@ model::job build_restore_job(const model::openbao_restore& r, const model::openb
 /// owner reference to this restore's uid (else it is never adopted).
 bool is_our_job(const model::job& j, const model::openbao_restore& r);
 
+/// Whether `j` is a restore Job of this operator that is still suspended (it never ran a
+/// pod) and is owned by the restore of uid `gone_uid`, which no longer exists: a create that
+/// landed after its restore was deleted. The restore controller deletes it (DESIGN §4).
+bool is_abandoned_suspended_job(const model::job& j, const std::string& gone_uid);
+
 } // namespace baorestore::restore
