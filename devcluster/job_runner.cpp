@@ -129,6 +129,57 @@ json::object succeeded_status(const std::string& start, const std::string& at) {
   return st;
 }
 
+bool is_suspended(const json::object& spec) {
+  auto* s = spec.if_contains("suspend");
+  return s && s->is_bool() && s->get_bool();
+}
+
+bool is_suspended_condition(const json::value& c) {
+  auto* o = c.if_object();
+  auto* t = o ? o->if_contains("type") : nullptr;
+  return t && t->is_string() && t->get_string() == "Suspended";
+}
+
+/// The Suspended condition as the Job controller keeps it: True (JobSuspended) while
+/// spec.suspend is, False (JobResumed) once resumed; never added as False.
+json::object suspended_condition(bool suspended, const std::string& at) {
+  auto c = condition("Suspended", suspended ? "JobSuspended" : "JobResumed",
+                     suspended ? "Job suspended" : "Job resumed", at);
+  c["status"] = suspended ? "True" : "False";
+  return c;
+}
+
+/// `status` with its Suspended condition set to `suspended` (added when absent).
+json::object with_suspended(json::object status, bool suspended, const std::string& at) {
+  json::array conds;
+  if (auto* v = status.if_contains("conditions"); v && v->is_array())
+    for (auto& c : v->get_array())
+      if (!is_suspended_condition(c))
+        conds.push_back(c);
+  conds.push_back(suspended_condition(suspended, at));
+  status["conditions"] = std::move(conds);
+  return status;
+}
+
+/// A resumed Job's Suspended=False condition stays beside the terminal ones (the controller
+/// appends; it never drops a condition).
+json::object keeping_suspended(json::object next, const json::object& status) {
+  auto* v = status.if_contains("conditions");
+  if (!v || !v->is_array())
+    return next;
+  json::array conds;
+  for (const auto& c : v->get_array())
+    if (is_suspended_condition(c))
+      conds.push_back(c);
+  if (conds.empty())
+    return next;
+  if (auto* n = next.if_contains("conditions"); n && n->is_array())
+    for (auto& c : n->get_array())
+      conds.push_back(c);
+  next["conditions"] = std::move(conds);
+  return next;
+}
+
 } // namespace
 
 std::optional<json::object> step_job(const json::object& job, model::timestamp now,
@@ -143,18 +194,31 @@ std::optional<json::object> step_job(const json::object& job, model::timestamp n
   const auto& status = status_p ? *status_p : empty;
   if (has_true_condition(status, "Complete") || has_true_condition(status, "Failed"))
     return std::nullopt;
-  // Suspended Jobs create no pods; the runner does not model the Suspended condition.
-  if (auto* s = spec.if_contains("suspend"); s && s->is_bool() && s->get_bool())
-    return std::nullopt;
+  std::string at = model::format_rfc3339(now);
+  // A suspended Job creates no pod (and an active one loses its pod): it only says so, once.
+  if (is_suspended(spec)) {
+    if (has_true_condition(status, "Suspended"))
+      return std::nullopt;
+    auto st = with_suspended(status, true, at);
+    st.erase("active");
+    return st;
+  }
+  // Resumed: startTime is now, so activeDeadlineSeconds counts from here, as in Kubernetes
+  // ("the number of seconds a Job is continuously active").
+  if (has_true_condition(status, "Suspended")) {
+    auto st = with_suspended(base_status(at), false, at);
+    st["active"] = 1;
+    return st;
+  }
 
   auto* start_v = status.if_contains("startTime");
   std::optional<model::timestamp> start;
   if (start_v && start_v->is_string())
     start = model::parse_rfc3339(start_v->get_string());
   if (!start) {
-    auto st = base_status(model::format_rfc3339(now));
+    auto st = base_status(at);
     st["active"] = 1;
-    return st;
+    return keeping_suspended(std::move(st), status);
   }
 
   auto duration = opts.duration;
@@ -174,17 +238,18 @@ std::optional<json::object> step_job(const json::object& job, model::timestamp n
     deadline = seconds{static_cast<std::int64_t>(d->get_uint64())};
 
   std::string start_text = model::format_rfc3339(*start);
-  std::string at = model::format_rfc3339(now);
   // The deadline wins a tie: the controller checks it before counting finished pods.
   if (deadline && elapsed >= *deadline && *deadline <= duration)
-    return failed_status(start_text, "DeadlineExceeded",
-                         "Job was active longer than specified deadline", at);
+    return keeping_suspended(failed_status(start_text, "DeadlineExceeded",
+                                           "Job was active longer than specified deadline", at),
+                             status);
   if (elapsed < duration)
     return std::nullopt;
   if (outcome == job_outcome::succeed)
-    return succeeded_status(start_text, at);
-  return failed_status(start_text, "BackoffLimitExceeded",
-                       "Job has reached the specified backoff limit", at);
+    return keeping_suspended(succeeded_status(start_text, at), status);
+  return keeping_suspended(failed_status(start_text, "BackoffLimitExceeded",
+                                         "Job has reached the specified backoff limit", at),
+                           status);
 }
 
 std::size_t tick(object_store& store, model::timestamp now, const job_runner_options& opts) {

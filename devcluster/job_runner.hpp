@@ -53,7 +53,11 @@ std::optional<job_outcome> parse_job_outcome(std::string_view text);
 ///   conditions FailureTarget and Failed, reason BackoffLimitExceeded);
 /// - once spec.activeDeadlineSeconds has passed first (or at the same time), it fails with
 ///   reason DeadlineExceeded;
-/// - finished (Complete or Failed True), suspended and terminating Jobs are left alone.
+/// - a suspended Job (spec.suspend true) never starts: it gets the condition Suspended=True
+///   (reason JobSuspended) once, and an active one goes inactive; when unsuspended the
+///   condition turns False (JobResumed) and startTime is set to now, so that
+///   activeDeadlineSeconds counts from the resume, as the Kubernetes Job controller does;
+/// - finished (Complete or Failed True) and terminating Jobs are left alone.
 std::optional<boost::json::object> step_job(const boost::json::object& job,
                                             model::timestamp now,
                                             const job_runner_options& opts);

@@ -115,7 +115,9 @@ struct job_spec {
   std::optional<std::int32_t> backoff_limit;
   std::optional<std::int64_t> active_deadline_seconds;
   std::optional<std::int32_t> ttl_seconds_after_finished;
-  std::optional<bool> suspend; // true: no pod is started (DESIGN §4: created suspended)
+  /// A suspended Job starts no pod (DESIGN §4: restore Jobs are created suspended and
+  /// unsuspended only after a live read of the lock).
+  std::optional<bool> suspend;
   pod_template template_;
   bool operator==(const job_spec&) const = default;
 };

@@ -203,6 +203,7 @@ using api_gateway_actor = caf::typed_actor<
   caf::replies_to<create_atom, create_request<model::lease>>::with<model::lease>,
   caf::replies_to<update_atom, update_request<model::lease>>::with<model::lease>,
   caf::replies_to<patch_atom, patch_request<restore>>::with<restore>,
+  caf::replies_to<patch_atom, patch_request<model::job>>::with<model::job>,
   caf::replies_to<patch_status_atom, patch_request<cluster>>::with<cluster>,
   caf::replies_to<patch_status_atom, patch_request<restore>>::with<restore>,
   caf::replies_to<caf::delete_atom, delete_request<model::job>>::with<deleted>,

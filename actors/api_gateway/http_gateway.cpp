@@ -353,6 +353,7 @@ http_gateway_impl::behavior_type http_gateway(self_ptr self,
     [self](create_atom, const create_request<model::lease>& r) { return do_create(self, r); },
     [self](update_atom, const update_request<model::lease>& r) { return do_update(self, r); },
     [self](patch_atom, const patch_request<restore>& r) { return do_patch(self, r, false); },
+    [self](patch_atom, const patch_request<model::job>& r) { return do_patch(self, r, false); },
     [self](patch_status_atom, const patch_request<cluster>& r) {
       return do_patch(self, r, true);
     },

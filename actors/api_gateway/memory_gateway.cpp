@@ -360,6 +360,9 @@ api_gateway_actor::behavior_type memory_gateway(api_gateway_actor::pointer,
     [st](patch_atom, const patch_request<restore>& r) -> caf::result<restore> {
       return st->patch(r, verb::patch);
     },
+    [st](patch_atom, const patch_request<model::job>& r) -> caf::result<model::job> {
+      return st->patch(r, verb::patch);
+    },
     [st](patch_status_atom, const patch_request<cluster>& r) -> caf::result<cluster> {
       return st->patch(r, verb::patch_status);
     },

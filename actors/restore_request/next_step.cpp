@@ -33,6 +33,8 @@ std::string to_string(step_kind k) {
       return "acquire_lock";
     case step_kind::create_job:
       return "create_job";
+    case step_kind::unsuspend_job:
+      return "unsuspend_job";
     case step_kind::watch_job:
       return "watch_job";
     case step_kind::delete_job:
@@ -153,6 +155,46 @@ std::string cluster_name(const observation& o) {
 }
 
 std::string job_name_of(const observation& o);
+
+/// A Job of this restore (the controller's own states, not missing or another's).
+bool job_is_ours(const observation& o) {
+  switch (o.job.state) {
+    case job_state::suspended:
+    case job_state::running:
+    case job_state::succeeded:
+    case job_state::failed:
+      return true;
+    default:
+      return false;
+  }
+}
+
+/// The cluster read live after the Job was last seen (DESIGN §4 step 3): what may unsuspend.
+bool read_live_after_job(const observation& o) {
+  return o.cluster_state == lookup::found && !o.cluster_cached && o.cluster_read_after_job;
+}
+
+/// The grant this restore had is gone before its Job started: the lock actor said so, or a
+/// live read no longer shows it (a read that trails the API server never counts).
+bool lost_before_running(const observation& o) {
+  if (o.lock == lock_answer::lost)
+    return true;
+  return o.lock == lock_answer::granted && o.cluster_state == lookup::found && !o.cluster_cached
+         && !lock_is_ours(o);
+}
+
+/// A Job of ours that must not go on (the lock is gone, the restore deleted): looked up when
+/// unknown (a create may have landed since), deleted, and waited for until it is gone.
+/// Nullopt once there is none of ours.
+std::optional<step> stop_job(const observation& o) {
+  if (o.job.state == job_state::unknown)
+    return just(step_kind::look_up_job);
+  if (!job_is_ours(o))
+    return std::nullopt;
+  if (!o.job.deleting)
+    return just(step_kind::delete_job);
+  return wait_with(o, o.restore.status.message, 1s);
+}
 
 // -- the phases ------------------------------------------------------------------------------
 
@@ -293,8 +335,6 @@ std::optional<step> check_conflicts(const observation& o) {
     return wait_with(o, "waiting: OpenBaoCluster " + cluster_name(o) + " is upgrading", 10s);
   if (lock_is_ours(o) || o.lock == lock_answer::granted)
     return std::nullopt;
-  if (o.lock == lock_answer::lost)
-    return fail(o, "LockLost", "the operation lock was taken before the Job started");
   step s = just(step_kind::acquire_lock);
   s.force_override = spec.force && spec.override_operation_lock;
   const auto& held = o.cluster->status.lock;
@@ -329,6 +369,20 @@ step to_running(const observation& o) {
   return s;
 }
 
+/// DESIGN §4 steps 3 and 4: a suspended Job of ours is unsuspended only after a live read,
+/// made after the Job was seen, shows this restore's holder; the fence is that read's.
+step start_job(const observation& o) {
+  if (o.job.deleting) // someone is deleting it: see what is left afterwards
+    return wait_with(o, o.restore.status.message, 1s);
+  if (!read_live_after_job(o))
+    return just(step_kind::look_up_cluster); // live: the lock is granted (or ours)
+  if (!lock_is_ours(o)) // read live, not ours: ask for it (a lost grant is decided above)
+    return just(step_kind::acquire_lock);
+  auto s = just(step_kind::unsuspend_job);
+  s.fence = o.cluster->status.lock->fence.value_or(0);
+  return s;
+}
+
 /// A restore never fails on a cached view of its cluster (it may trail the API server: the
 /// cluster initialized, or its OIDC enabled, a moment ago): such a failure is decided again
 /// over the cluster read live.
@@ -348,6 +402,11 @@ step validate_against_cluster(const observation& o, const restore_config& config
     return *s;
   if (auto s = check_slot(o)) // a restarted operator asks again before the lock
     return *s;
+  if (lost_before_running(o)) {
+    if (auto s = stop_job(o)) // a Job that landed (suspended, or started) goes first
+      return *s;
+    return fail(o, "LockLost", "the operation lock was taken before the Job started");
+  }
   if (auto s = check_conflicts(o))
     return *s;
   switch (o.job.state) {
@@ -356,6 +415,8 @@ step validate_against_cluster(const observation& o, const restore_config& config
       return just(step_kind::create_job);
     case job_state::foreign:
       return fail(o, "JobConflict", "Job " + job_name_of(o) + " exists and is not this restore's");
+    case job_state::suspended:
+      return start_job(o);
     default:
       return to_running(o);
   }
@@ -391,9 +452,10 @@ step running(const observation& o) {
   if (lost) {
     if (o.job.state == job_state::unknown)
       return just(step_kind::look_up_job);
-    if (o.job.state == job_state::running && !o.job.deleting)
+    bool live = o.job.state == job_state::running || o.job.state == job_state::suspended;
+    if (live && !o.job.deleting)
       return just(step_kind::delete_job); // stop it before saying Failed
-    if (o.job.state == job_state::running)
+    if (live)
       return wait_with(o, o.restore.status.message, 1s);
     const auto& now = o.cluster && o.cluster->status.lock ? o.cluster->status.lock : std::nullopt;
     return fail(o, "LockLost",
@@ -412,6 +474,7 @@ step running(const observation& o) {
     case job_state::foreign:
       return fail(o, "JobConflict", "Job " + job_name_of(o) + " exists and is not this restore's");
     case job_state::running:
+    case job_state::suspended: // suspended after it started: its deadline still runs
       return just(step_kind::watch_job);
     case job_state::failed:
       return fail(o, "JobFailed",
@@ -431,6 +494,8 @@ step running(const observation& o) {
 }
 
 /// Completed or Failed: the lock is released (retried) until the cluster is no longer ours.
+/// Before that, a suspended Job (a create that landed after the restore ended) is deleted:
+/// it would never run, and nothing else would remove it while the record stays.
 step finished(const observation& o) {
   switch (o.cluster_state) {
     case lookup::unknown:
@@ -442,25 +507,25 @@ step finished(const observation& o) {
     case lookup::found:
       break;
   }
-  return lock_is_ours(o) ? just(step_kind::release_lock) : just(step_kind::done);
+  if (!lock_is_ours(o))
+    return just(step_kind::done);
+  if (o.job.state == job_state::unknown)
+    return just(step_kind::look_up_job);
+  if (o.job.state == job_state::suspended)
+    return o.job.deleting ? wait_with(o, o.restore.status.message, 1s)
+                          : just(step_kind::delete_job);
+  return just(step_kind::release_lock);
 }
 
-/// The restore is being deleted: Job gone first, then the lock, then the finalizer.
+/// The restore is being deleted: Job gone first, then the lock, then the finalizer. "No Job
+/// now" is not "no Job ever": the Job is looked up again after the lock is released (the
+/// actor forgets it then), so one whose create landed meanwhile is deleted too; one landing
+/// even later is suspended for good, and removed with its vanished owner.
 step cancelling(const observation& o) {
   if (!has_finalizer(o.restore))
     return just(step_kind::done);
-  switch (o.job.state) {
-    case job_state::unknown:
-      return just(step_kind::look_up_job);
-    case job_state::running:
-    case job_state::succeeded:
-    case job_state::failed:
-      if (!o.job.deleting)
-        return just(step_kind::delete_job);
-      return wait_with(o, o.restore.status.message, 1s);
-    default:
-      break; // missing, or not ours (never touched)
-  }
+  if (auto s = stop_job(o)) // missing, or not ours (never touched): on to the lock
+    return *s;
   switch (o.cluster_state) {
     case lookup::unknown:
       return just(step_kind::look_up_cluster);

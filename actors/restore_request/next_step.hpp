@@ -8,8 +8,12 @@
 //     |          \-> Failed   \-> busy: stay Validating, "waiting for lock ..."
 //     \-> Pending (only while the per-tenant running limit holds it back) -> Validating
 //
+// With the lock, the Job is created suspended, the cluster read live, and the Job unsuspended
+// only when that read shows this restore's holder; then the status says Running. A Job
+// create held by the network can land at any later time: suspended, it never runs a pod.
+//
 // Deleting a restore (the cancel path) deletes its Job (foreground) and waits until it is
-// gone, then releases the lock, then drops the finalizer.
+// gone, then releases the lock, looks for the Job once more, then drops the finalizer.
 
 #include <chrono>
 #include <optional>
@@ -30,7 +34,8 @@ enum class step_kind : std::uint8_t {
   look_up_job,
   request_slot,        // ask the controller for a slot under the per-tenant running limit
   acquire_lock,        // wait queued up to restore_config::lock_wait
-  create_job,          // idempotent: a Job already there is looked up and judged
+  create_job,          // suspended; idempotent: a Job already there is looked up and judged
+  unsuspend_job,       // after a live read showed our lock: spec.suspend false and `fence`
   watch_job,           // run a job watcher until it reports
   delete_job,          // foreground, then observe the Job again
   release_lock,
@@ -74,6 +79,9 @@ struct step {
   /// look_up_cluster: the gateway's watch cache may answer (validation before the lock is
   /// granted, where a stale cluster costs a 409 on the lock write, never a wrong decision).
   bool cached = false;
+  /// unsuspend_job: the fence of the lock as the live read showed it (0 only when the
+  /// stored lock has none, as against upstream's CRD, which prunes it).
+  std::int64_t fence = 0;
 };
 
 // Condition types and reasons (upstream's where it has them).

@@ -63,12 +63,24 @@ struct slot_seen {
   std::string message; // queued: why ("waiting: 1 of 1 restores of tenant-a are running ...")
 };
 
-/// The restore Job as last read.
-enum class job_state : std::uint8_t { unknown, missing, running, succeeded, failed, foreign };
+/// The restore Job as last read. `suspended`: ours, created suspended and not yet started
+/// (DESIGN §4 step 2): it runs no pod until a restore that has just read its own lock live
+/// unsuspends it. `missing` is "not there now", never "never there": a create in flight may
+/// still land, suspended.
+enum class job_state : std::uint8_t {
+  unknown,
+  missing,
+  suspended,
+  running,
+  succeeded,
+  failed,
+  foreign
+};
 
 struct job_seen {
   job_state state = job_state::unknown;
   std::string uid;
+  std::string resource_version; // the precondition of the unsuspend patch
   std::string reason;  // failed: the Failed condition's reason (BackoffLimitExceeded, ...)
   std::string message;
   bool deleting = false; // deletionTimestamp set (a foreground delete in progress)
@@ -88,6 +100,9 @@ struct observation {
   /// The cluster was asked of the gateway's watch cache, so it may trail the API server: a
   /// restore never fails on such a view without reading the cluster live first.
   bool cluster_cached = false;
+  /// The cluster was read live (a GET, not the watch cache nor what a lock write returned)
+  /// after the Job was last read or created: only such a read may unsuspend the Job.
+  bool cluster_read_after_job = false;
   secret_seen credentials; // spec.source.target.credentialsSecretRef, when set
   secret_seen token;       // spec.tokenSecretRef, when set
   snapshot_seen snapshot;

@@ -168,6 +168,7 @@ void forget_lookups(observation& o) {
   o.cluster_state = lookup::unknown;
   o.cluster.reset();
   o.cluster_cached = false;
+  o.cluster_read_after_job = false;
   o.credentials = {};
   o.token = {};
   o.job = {};

@@ -3,6 +3,7 @@
 #include "actors/restore_request/restore_controller.hpp"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <set>
 #include <type_traits>
@@ -313,6 +314,8 @@ void fail_undecodable(self_ptr self, const model::undecodable_object& obj) {
               warn(self, m, "cannot mark the undecodable restore Failed: "
                               + gateway::api_error_message(e));
           });
+}
+
 // -- orphan Restore locks ---------------------------------------------------------------------
 
 /// Looks at the lock of ns/cluster live after `after` when the watches say it is held by a
@@ -385,6 +388,51 @@ void suspect_all(self_ptr self, const std::string& ns) {
     suspect_orphan(self, key.substr(0, slash), key.substr(slash + 1),
                    self->state.config.orphan_grace);
   }
+}
+
+// -- suspended Jobs of vanished restores ----------------------------------------------------
+
+using sweep_atom = caf::atom_constant<caf::atom("rcsweep")>;
+
+/// When, after a restore's deletion, its Job is looked for: a create held by the network
+/// (measured up to 35 s, past the gateway's 30 s deadline) can land after its restore is
+/// gone. Such a Job is suspended and never runs; it is removed so that nothing is left
+/// behind (on a real cluster the garbage collector removes it too, by its owner reference).
+constexpr std::array<std::chrono::seconds, 3> job_sweeps{0s, 45s, 120s};
+
+/// Looks for the Job of deleted restore ns/name (uid) and deletes it when it is a suspended
+/// Job of ours owned by that restore (by labels, owner uid and spec.suspend, never by name
+/// alone); then looks again at the next sweep time.
+void sweep_job(self_ptr self, const std::string& ns, const std::string& name,
+               const std::string& uid, std::size_t round) {
+  auto gw = self->state.config.restores.gateway;
+  auto next = [self, ns, name, uid, round] {
+    if (round + 1 < job_sweeps.size())
+      self->delayed_send(self, job_sweeps[round + 1] - job_sweeps[round], sweep_atom::value,
+                         ns, name, uid, static_cast<std::uint64_t>(round + 1));
+  };
+  self
+    ->request(gw, caf::infinite, caf::get_atom_v,
+              gateway::get_request<model::job>{{ns, restore_job_name(name)}})
+    .then(
+      [self, gw, ns, name, uid, next](model::job& j) {
+        if (is_abandoned_suspended_job(j, uid)) {
+          gateway::delete_request<model::job> del{{ns, j.metadata.name},
+                                                  gateway::propagation::background,
+                                                  j.metadata.uid};
+          self->request(gw, caf::infinite, caf::delete_atom_v, std::move(del))
+            .then([](gateway::deleted) {}, [](caf::error&) {});
+          if (auto& log = self->state.config.restores.log) {
+            log_entry e;
+            e.namespace_ = ns;
+            e.name = name;
+            e.msg = "deleted suspended Job " + j.metadata.name + " of a restore that is gone";
+            log(e);
+          }
+        }
+        next();
+      },
+      [next](caf::error&) { next(); });
 }
 
 // -- the watches ----------------------------------------------------------------------------
@@ -495,6 +543,7 @@ caf::behavior controller(self_ptr self, controller_config config) {
         st.done_at.erase(m.uid);
         free_slot(self, m.namespace_, m.name);
         stop(self, e.object);
+        sweep_job(self, m.namespace_, m.name, m.uid, 0);
         return;
       }
       st.restore_uids[m.uid] = m.namespace_;
@@ -554,6 +603,8 @@ caf::behavior controller(self_ptr self, controller_config config) {
       if (at.empty() || newer(d.resource_version, at))
         at = std::move(d.resource_version);
     },
+    [self](sweep_atom, const std::string& ns, const std::string& name, const std::string& uid,
+           std::uint64_t round) { sweep_job(self, ns, name, uid, round); },
     [self](caf::atom_value a, const std::string& ns) {
       if (a == caf::atom("resub"))
         subscribe<restore>(self, ns);

@@ -157,6 +157,7 @@ model::job build_restore_job(const model::openbao_restore& r, const model::openb
   j.metadata.annotations[annotation_fence] = std::to_string(fence);
   j.metadata.owner_references.push_back(
     {model::openbao_api_version, model::restore_kind, r.metadata.name, r.metadata.uid, true, true});
+  j.spec.suspend = true;    // started only after a live read of the lock (DESIGN §4)
   j.spec.backoff_limit = 0; // a snapshot is never pushed twice by retry
   j.spec.active_deadline_seconds = s.active_deadline_seconds;
   auto& tpl = j.spec.template_;
@@ -228,6 +229,20 @@ std::vector<std::string> unacceptable(const model::job& j, const model::service_
                   model::dns1123_subdomain_errors(sa.metadata.name));
   add_violations(out, account, model::validate_labels(sa.metadata.labels, "metadata.labels"));
   return out;
+}
+
+bool is_abandoned_suspended_job(const model::job& j, const std::string& gone_uid) {
+  auto label = [&](const char* k) {
+    auto i = j.metadata.labels.find(k);
+    return i == j.metadata.labels.end() ? std::string{} : i->second;
+  };
+  if (gone_uid.empty() || !j.spec.suspend.value_or(false) || label(label_managed_by) != managed_by
+      || label(label_component) != "restore")
+    return false;
+  for (const auto& o : j.metadata.owner_references)
+    if (o.kind == model::restore_kind && o.uid == gone_uid)
+      return true;
+  return false;
 }
 
 } // namespace baorestore::restore

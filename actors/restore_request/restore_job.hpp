@@ -61,4 +61,9 @@ bool is_our_job(const model::job& j, const model::openbao_restore& r);
 /// so that a doomed restore fails in Validating and never touches it (DESIGN §4).
 std::vector<std::string> unacceptable(const model::job& j, const model::service_account& sa);
 
+/// Whether `j` is a restore Job of this operator that is still suspended (it never ran a
+/// pod) and is owned by the restore of uid `gone_uid`, which no longer exists: a create that
+/// landed after its restore was deleted. The restore controller deletes it (DESIGN §4).
+bool is_abandoned_suspended_job(const model::job& j, const std::string& gone_uid);
+
 } // namespace baorestore::restore

@@ -1,6 +1,8 @@
-// The restore_request actor's steps about its Job: create it (with the pod's
-// ServiceAccount), read and judge it, delete it, and watch it until it ends. A Job that
-// exists under the restore's name is adopted only when it is ours (restore_job.hpp).
+// The restore_request actor's steps about its Job: create it suspended (with the pod's
+// ServiceAccount), read and judge it, unsuspend it, delete it, and watch it until it ends. A
+// Job that exists under the restore's name is adopted only when it is ours (restore_job.hpp).
+#include <boost/json.hpp>
+
 #include "caf/all.hpp"
 
 #include "actors/api_gateway/api_errc.hpp"
@@ -14,28 +16,36 @@ namespace {
 using namespace std::chrono_literals;
 using gateway::api_errc;
 
-job_seen missing_job() {
-  job_seen j;
-  j.state = job_state::missing;
-  return j;
+/// The Job is seen anew: the lock must be read live again before it may be unsuspended.
+void set_job(self_ptr self, job_seen seen) {
+  self->state.obs.job = std::move(seen);
+  self->state.obs.cluster_read_after_job = false;
 }
 
-/// What a Job read (or created) means for this restore.
+void set_missing(self_ptr self) {
+  job_seen j;
+  j.state = job_state::missing;
+  set_job(self, std::move(j));
+}
+
+/// What a Job read (or created, or patched) means for this restore.
 void judge_job(self_ptr self, const model::job& j) {
-  auto& seen = self->state.obs.job;
-  seen = {};
+  job_seen seen;
   seen.uid = j.metadata.uid;
+  seen.resource_version = j.metadata.resource_version;
   seen.deleting = j.metadata.deletion_timestamp.has_value();
   if (!is_our_job(j, self->state.obs.restore)) {
     seen.state = job_state::foreign;
-    return;
+    return set_job(self, std::move(seen));
   }
   auto out = job_watch::classify(j);
   seen.state = out.phase == job_watch::job_phase::succeeded ? job_state::succeeded
                : out.phase == job_watch::job_phase::failed  ? job_state::failed
+               : j.spec.suspend.value_or(false)             ? job_state::suspended
                                                             : job_state::running;
   seen.reason = out.reason;
   seen.message = out.message;
+  set_job(self, std::move(seen));
 }
 
 } // namespace
@@ -53,7 +63,7 @@ void look_up_job(self_ptr self) {
       },
       [self](caf::error& e) {
         if (e == api_errc::not_found) {
-          self->state.obs.job = missing_job();
+          set_missing(self);
           resume(self);
           return;
         }
@@ -100,6 +110,37 @@ void create_job(self_ptr self) {
           });
 }
 
+/// DESIGN §4 step 4: spec.suspend false and the fence of the live read, on the very version
+/// of the Job that was judged (409 otherwise: it is read again, and so is the lock).
+void unsuspend_job(self_ptr self, std::int64_t fence) {
+  namespace json = boost::json;
+  auto& st = self->state;
+  json::object patch{{"spec", json::object{{"suspend", false}}}};
+  if (fence != 0) // 0: the stored lock has none (pruned by upstream's CRD); keep the create's
+    patch["metadata"] = json::object{
+      {"annotations", json::object{{annotation_fence, std::to_string(fence)}}}};
+  gateway::patch_request<model::job> req{{st.ns, restore_job_name(st.name_)},
+                                         json::serialize(patch), st.obs.job.resource_version,
+                                         gateway::priority::high};
+  self->request(st.config.gateway, caf::infinite, gateway::patch_atom_v, std::move(req))
+    .then(
+      [self, fence](model::job& j) {
+        if (fence != 0)
+          self->state.obs.fence = fence;
+        judge_job(self, j);
+        resume(self);
+      },
+      [self](caf::error& e) {
+        if (e == api_errc::conflict) // changed since judged (its status, say): judge it again
+          return look_up_job(self);
+        if (e == api_errc::not_found) {
+          set_missing(self);
+          return resume(self);
+        }
+        retry_later(self, "Job unsuspend")(e);
+      });
+}
+
 void delete_job(self_ptr self) {
   auto& st = self->state;
   gateway::delete_request<model::job> req{{st.ns, restore_job_name(st.name_)},
@@ -108,12 +149,12 @@ void delete_job(self_ptr self) {
   self->request(st.config.gateway, caf::infinite, caf::delete_atom_v, std::move(req))
     .then(
       [self](gateway::deleted) {
-        self->state.obs.job = {}; // observe it again: it lingers until its pods are gone
+        set_job(self, {}); // observe it again: it lingers until its pods are gone
         wait_then_resume(self, 500ms);
       },
       [self](caf::error& e) {
         if (e == api_errc::not_found) {
-          self->state.obs.job = missing_job();
+          set_missing(self);
           resume(self);
           return;
         }

@@ -4,6 +4,7 @@
 // restore_job_steps.cpp.
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <functional>
 
 #include <boost/json.hpp>
@@ -29,11 +30,25 @@ lookup lookup_of(const caf::error& e) {
   return e == api_errc::not_found ? lookup::missing : lookup::failed;
 }
 
-void record_event(self_ptr self, const event_note& note) {
+/// "<restore>.<hash of uid, type and reason>": one name per restore and outcome, so that an
+/// Event written again (a retry, a restarted actor) is the same Event (AlreadyExists).
+std::string event_name(const model::openbao_restore& r, const event_note& note) {
+  std::uint32_t h = 2166136261u; // FNV-1a: stable across builds and platforms
+  for (unsigned char ch : r.metadata.uid + "/" + note.type + "/" + note.reason)
+    h = (h ^ ch) * 16777619u;
+  char buf[9];
+  std::snprintf(buf, sizeof buf, "%08x", h);
+  auto base = r.metadata.name.substr(0, 240); // a name is at most 253 characters
+  while (!base.empty() && (base.back() == '-' || base.back() == '.'))
+    base.pop_back();
+  return base + "." + buf;
+}
+
+model::event make_event(self_ptr self, const event_note& note) {
   auto& st = self->state;
   const auto& r = st.obs.restore;
   model::event ev;
-  ev.metadata.generate_name = r.metadata.name + ".";
+  ev.metadata.name = event_name(r, note);
   ev.metadata.namespace_ = r.metadata.namespace_;
   ev.involved_object = {model::openbao_api_version, model::restore_kind, r.metadata.name,
                         r.metadata.namespace_, r.metadata.uid, r.metadata.resource_version};
@@ -45,10 +60,15 @@ void record_event(self_ptr self, const event_note& note) {
   ev.last_timestamp = st.obs.now;
   ev.source.component = st.config.component;
   ev.reporting_component = st.config.component;
-  // Best effort: an Event that cannot be written never holds up the restore.
+  return ev;
+}
+
+/// Best effort (the override Warning): an Event that cannot be written never holds up the
+/// restore.
+void record_event(self_ptr self, const event_note& note) {
   self
-    ->request(st.config.gateway, caf::infinite, gateway::create_atom_v,
-              gateway::create_request<model::event>{std::move(ev)})
+    ->request(self->state.config.gateway, caf::infinite, gateway::create_atom_v,
+              gateway::create_request<model::event>{make_event(self, note)})
     .then([](const model::event&) {},
           [self](caf::error& e) {
             say(self, "event: " + gateway::api_error_message(e), log_entry::severity::warn);
@@ -83,10 +103,38 @@ void write_finalizers(self_ptr self, bool add) {
       retry_later(self, "finalizer write", request_kind::write));
 }
 
-/// Writes `update` (when it changes anything), records `event` once written, then `then`.
+void write_status(self_ptr self, const status_update& update, std::optional<event_note> event,
+                  std::function<void()> then);
+
+/// The Event of a step (the Completed or failure Event of a terminal status) is written
+/// before the status, under its deterministic name, and retried with the step until it is
+/// there (AlreadyExists: written before, by this or an earlier incarnation). So no restore
+/// ends without its Event, and none has two.
+void write_event_then_status(self_ptr self, const status_update& update, const event_note& note,
+                             std::function<void()> then) {
+  auto& st = self->state;
+  auto patch = status_patch(st.obs.restore.status, update, st.obs.now);
+  if (!patch) { // the status says it already: so was the Event written
+    then();
+    return;
+  }
+  self
+    ->request(st.config.gateway, caf::infinite, gateway::create_atom_v,
+              gateway::create_request<model::event>{make_event(self, note), gateway::priority::high})
+    .then([self, update, then](const model::event&) { write_status(self, update, {}, then); },
+          [self, update, then](caf::error& e) {
+            if (e == api_errc::already_exists)
+              return write_status(self, update, {}, then);
+            retry_later(self, "event write")(e);
+          });
+}
+
+/// Writes `update` (when it changes anything), with `event` written first, then `then`.
 void write_status(self_ptr self, const status_update& update, std::optional<event_note> event,
                   std::function<void()> then) {
   auto& st = self->state;
+  if (event)
+    return write_event_then_status(self, update, *event, std::move(then));
   auto patch = status_patch(st.obs.restore.status, update, st.obs.now);
   if (!patch) { // nothing changes: nothing is written
     then();
@@ -99,13 +147,11 @@ void write_status(self_ptr self, const status_update& update, std::optional<even
                 restore_ref(self), *patch, st.obs.restore.metadata.resource_version,
                 gateway::priority::high})
     .then(
-      [self, event, then, before](model::openbao_restore& updated) {
+      [self, then, before](model::openbao_restore& updated) {
         auto& st = self->state;
         st.obs.restore = std::move(updated);
         if (st.obs.restore.status.phase != before)
           st.obs.healing_since.reset();
-        if (event)
-          record_event(self, *event);
         then();
       },
       retry_later(self, "status write", request_kind::write));
@@ -191,6 +237,7 @@ void acquire_lock(self_ptr self, const step& s) {
           o.cluster->status.lock = r.current;
         else
           o.cluster_state = lookup::unknown;
+        o.cluster_read_after_job = false; // what the lock actor wrote is no read
         o.lock = lock_answer::granted;
         o.fence = r.fence;
         if (r.previous) {
@@ -242,6 +289,10 @@ void release_lock(self_ptr self) {
       [self](cluster_lock::lock_reply& r) {
         auto& o = self->state.obs;
         o.lock = lock_answer::released;
+        // The Job is looked at again after the release: "none" before it was "none then",
+        // and a create in flight may have landed meanwhile (DESIGN §4).
+        o.job = {};
+        o.cluster_read_after_job = false;
         // Released: the lock actor's write succeeded, the cluster is no longer ours (not read
         // again). Anything else: read it again.
         if (r.outcome == cluster_lock::lock_outcome::released && o.cluster)
@@ -342,11 +393,20 @@ void look_up_cluster(self_ptr self, bool cached) {
         o.cluster = std::move(c);
         o.cluster_state = lookup::found;
         o.cluster_cached = cached;
+        // A live read after the Job was seen is what may unsuspend it (DESIGN §4 step 3).
+        o.cluster_read_after_job = !cached && o.job.state != job_state::unknown;
+        // The fence of our lock as stored: Jobs and the job watcher carry it, also after a
+        // restart (when no grant of this incarnation told it).
+        const auto& lock = o.cluster->status.lock;
+        if (lock && lock->holder == holder_of(o.restore) && lock->fence.value_or(0) != 0)
+          o.fence = *lock->fence;
         resume(self);
       },
       [self](caf::error& e) {
-        self->state.obs.cluster_state = lookup_of(e);
-        self->state.obs.cluster_cached = false;
+        auto& o = self->state.obs;
+        o.cluster_state = lookup_of(e);
+        o.cluster_cached = false;
+        o.cluster_read_after_job = false;
         resume(self);
       });
 }
@@ -395,6 +455,8 @@ void perform(self_ptr self, const step& s) {
       return write_status(self, s.status, s.event, [self, s] { acquire_lock(self, s); });
     case step_kind::create_job:
       return create_job(self);
+    case step_kind::unsuspend_job:
+      return unsuspend_job(self, s.fence);
     case step_kind::watch_job:
       watch_job(self);
       return; // stays busy until the watcher reports

@@ -145,7 +145,7 @@ cat >"$work/cr_expected" <<'RULES'
 ["openbao.org"]|["openbaorestores/finalizers"]|["update"]|
 ["openbao.org"]|["openbaoclusters"]|["get","list","watch"]|
 ["openbao.org"]|["openbaoclusters/status"]|["patch"]|
-["batch"]|["jobs"]|["get","create","delete"]|
+["batch"]|["jobs"]|["get","create","patch","delete"]|
 [""]|["secrets"]|["get"]|
 [""]|["serviceaccounts"]|["create"]|
 [""]|["events"]|["create"]|

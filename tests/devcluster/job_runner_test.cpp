@@ -36,6 +36,11 @@ std::string started() {
   return R"({"startTime":")" + format_rfc3339(t0) + R"(","active":1})";
 }
 
+// The status of a Job created suspended, as the Job controller wrote it.
+std::string suspended_status() {
+  return R"({"conditions":[{"type":"Suspended","status":"True","reason":"JobSuspended"}]})";
+}
+
 // What a step produced, reduced to what the table compares: "" for no change, else
 // "active", "Complete" or "Failed/<reason>".
 std::string summary(const std::optional<json::object>& st) {
@@ -106,8 +111,11 @@ CAF_TEST(step_job follows the Job controller through the life of a Job) {
      "Complete"},
     {"finished Complete", job("{}", "", done_ok), 100s, ok, ""},
     {"finished Failed", job("{}", "", done_failed), 100s, ok, ""},
-    {"suspended, new", job("{}", R"(,"suspend":true)"), 0s, ok, ""},
-    {"suspended, started", job("{}", R"(,"suspend":true)", started()), 100s, ok, ""},
+    {"suspended, new: says so", job("{}", R"(,"suspend":true)"), 0s, ok, "Suspended"},
+    {"suspended, started: says so", job("{}", R"(,"suspend":true)", started()), 100s, ok,
+     "Suspended"},
+    {"suspended, said so: nothing more", job("{}", R"(,"suspend":true)", suspended_status()),
+     100s, ok, ""},
   };
   for (const auto& r : rows) {
     CAF_MESSAGE(r.what);
@@ -227,4 +235,57 @@ CAF_TEST(the runner thread ticks on its own until destroyed) {
   auto got = f.store->get(jobs, "ns", "j");
   CAF_REQUIRE(got);
   CAF_CHECK_EQUAL(str(*got, "/status/startTime"), format_rfc3339(t0));
+}
+
+CAF_TEST(a suspended Job starts no pod and its deadline counts from the unsuspend) {
+  dc::job_runner_options opts; // 3 s, succeed
+  const std::string spec_suspended = R"(,"suspend":true,"activeDeadlineSeconds":2)";
+  // Created suspended: Suspended=True, no startTime, nothing active, for as long as it is.
+  auto j = job(R"({"devcluster.baorestore.io/duration":"5s"})", spec_suspended);
+  auto st = dc::step_job(j, t0, opts);
+  CAF_REQUIRE(st);
+  CAF_CHECK(!st->contains("startTime"));
+  CAF_CHECK(!st->contains("active"));
+  CAF_CHECK_EQUAL(str(*st, "/conditions/0/type"), "Suspended");
+  CAF_CHECK_EQUAL(str(*st, "/conditions/0/status"), "True");
+  CAF_CHECK_EQUAL(str(*st, "/conditions/0/reason"), "JobSuspended");
+  j["status"] = *st;
+  for (auto later : {1s, 10s, 100s, 1000s}) // far past both its duration and its deadline
+    CAF_CHECK(!dc::step_job(j, t0 + later, opts));
+  // Unsuspended at t0+100s: started now, Suspended=False (JobResumed).
+  j["spec"].as_object()["suspend"] = false;
+  st = dc::step_job(j, t0 + 100s, opts);
+  CAF_REQUIRE(st);
+  CAF_CHECK_EQUAL(str(*st, "/startTime"), format_rfc3339(t0 + 100s));
+  CAF_CHECK_EQUAL(st->at("active").as_int64(), 1);
+  CAF_CHECK_EQUAL(str(*st, "/conditions/0/type"), "Suspended");
+  CAF_CHECK_EQUAL(str(*st, "/conditions/0/status"), "False");
+  CAF_CHECK_EQUAL(str(*st, "/conditions/0/reason"), "JobResumed");
+  j["status"] = *st;
+  CAF_CHECK(!dc::step_job(j, t0 + 101s, opts)); // deadline 2 s from the resume, not from t0
+  st = dc::step_job(j, t0 + 102s, opts);
+  CAF_CHECK_EQUAL(summary(st), "Failed/DeadlineExceeded");
+  CAF_REQUIRE(st);
+  CAF_CHECK_EQUAL(str(*st, "/conditions/0/type"), "Suspended"); // kept beside the end
+}
+
+CAF_TEST(tick leaves a suspended Job without a pod until it is unsuspended) {
+  store_fixture f;
+  f.now = t0;
+  dc::job_runner_options opts;
+  auto j = job("{}", R"(,"suspend":true)");
+  CAF_REQUIRE(f.store->create(jobs, "ns", j));
+  CAF_CHECK_EQUAL(dc::tick(*f.store, t0, opts), 1u);         // Suspended=True
+  CAF_CHECK_EQUAL(dc::tick(*f.store, t0 + 100s, opts), 0u);  // nothing ever runs
+  auto got = f.store->get(jobs, "ns", "j");
+  CAF_REQUIRE(got);
+  CAF_CHECK(!has(*got, "/status/startTime"));
+  CAF_CHECK(!has(*got, "/status/active"));
+  CAF_REQUIRE(f.store->merge_patch(jobs, "ns", "j", val(R"({"spec":{"suspend":false}})")));
+  CAF_CHECK_EQUAL(dc::tick(*f.store, t0 + 100s, opts), 1u); // resumed: started now
+  CAF_CHECK_EQUAL(dc::tick(*f.store, t0 + 103s, opts), 1u); // and done 3 s later
+  got = f.store->get(jobs, "ns", "j");
+  CAF_REQUIRE(got);
+  CAF_CHECK_EQUAL(str(*got, "/status/startTime"), format_rfc3339(t0 + 100s));
+  CAF_CHECK_EQUAL(summary(got->at("status").as_object()), "Complete");
 }

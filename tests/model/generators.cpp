@@ -200,6 +200,7 @@ Gen<m::job> job() {
     gen::set(&m::job_spec::active_deadline_seconds, optional_of(gen::arbitrary<std::int64_t>())),
     gen::set(&m::job_spec::ttl_seconds_after_finished,
              optional_of(gen::arbitrary<std::int32_t>())),
+    gen::set(&m::job_spec::suspend, optional_of(gen::arbitrary<bool>())),
     gen::set(&m::job_spec::template_,
              gen::build<m::pod_template>(gen::set(&m::pod_template::labels, text_map()),
                                          gen::set(&m::pod_template::annotations, text_map()),

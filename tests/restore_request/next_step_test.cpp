@@ -281,6 +281,8 @@ CAF_TEST(the lock is asked or waited for with the holder named or taken with for
   auto forced = decide(o);
   CAF_CHECK(forced.force_override);
   o.lock = lock_answer::lost;
+  CAF_CHECK_EQUAL(kind_of(o), "look_up_job"); // a Job that landed goes first
+  o.job.state = job_state::missing;
   CAF_CHECK_EQUAL(failure(o), "LockLost");
 }
 
@@ -300,10 +302,17 @@ CAF_TEST(with the lock the Job is created (or judged when it exists) and then th
   CAF_REQUIRE_EQUAL(s.status.conditions.size(), 1u);
   CAF_CHECK_EQUAL(s.status.conditions[0].type, "SnapshotVerified");
   CAF_CHECK_EQUAL(s.status.conditions[0].status, "Unknown");
-  // A grant answered before the cluster was read again counts too.
+  // A grant answered before the cluster was read again counts too (the view trails it)...
   auto g = base();
   g.lock = lock_answer::granted;
+  g.cluster_cached = true;
   CAF_CHECK_EQUAL(kind_of(g), "create_job");
+  // ...but a live read that does not show it means the grant is gone (the actor reads live
+  // only after a grant): LockLost, once a Job that may have landed is looked for.
+  g.cluster_cached = false;
+  CAF_CHECK_EQUAL(kind_of(g), "look_up_job");
+  g.job.state = job_state::missing;
+  CAF_CHECK_EQUAL(failure(g), "LockLost");
 }
 
 CAF_TEST(a forced takeover is recorded as a condition naming the previous holder) {
@@ -368,6 +377,7 @@ CAF_TEST(finished restores release the lock until the cluster is no longer their
     CAF_CHECK_EQUAL(kind_of(o), "look_up_cluster");
     o.cluster_state = lookup::found;
     hold_ourselves(o);
+    o.job.state = job_state::missing;
     CAF_CHECK_EQUAL(kind_of(o), "release_lock");
     hold(o, "openbaocluster/backup", model::cluster_operation::backup);
     CAF_CHECK_EQUAL(kind_of(o), "done");
@@ -430,4 +440,194 @@ CAF_TEST(a restore whose Job would be refused fails as InvalidSpec before the lo
   // A 253-character name is fine: its Job name and labels are cut.
   o.restore.metadata.name = std::string(253, 'a');
   CAF_CHECK_EQUAL(kind_of(o), "acquire_lock");
+}
+
+namespace {
+
+/// A Validating restore holding its lock (fence 7) whose Job was created suspended.
+observation with_suspended_job(restore_phase phase = restore_phase::validating) {
+  auto o = base(phase);
+  hold_ourselves(o);
+  o.cluster->status.lock->fence = 7;
+  o.lock = lock_answer::granted;
+  o.job.state = job_state::suspended;
+  o.job.resource_version = "41";
+  return o;
+}
+
+struct job_row {
+  std::string what;
+  std::function<void(observation&)> change;
+  std::string want; // the step kind, or "Failed/<reason>"
+};
+
+std::string outcome(const observation& o) {
+  auto f = failure(o);
+  return f.empty() ? kind_of(o) : "Failed/" + f;
+}
+
+void check_rows(const std::vector<job_row>& rows, restore_phase phase) {
+  for (const auto& r : rows) {
+    auto o = with_suspended_job(phase);
+    r.change(o);
+    CAF_MESSAGE(r.what);
+    CAF_CHECK_EQUAL(outcome(o), r.want);
+  }
+}
+
+} // namespace
+
+CAF_TEST(a suspended Job is started only after a live read made after it shows our lock) {
+  auto live = [](observation& o) { o.cluster_read_after_job = true; };
+  check_rows(
+    {
+      {"just created: the lock is read live first", [](observation&) {}, "look_up_cluster"},
+      {"read live after the Job: unsuspended", live, "unsuspend_job"},
+      {"read from the cache: read again", [&](observation& o) { live(o); o.cluster_cached = true; },
+       "look_up_cluster"},
+      {"read before the Job was seen: read again",
+       [](observation& o) { o.cluster_read_after_job = false; }, "look_up_cluster"},
+      {"a restart that found its lock (no grant this time), read live",
+       [&](observation& o) { live(o); o.lock = lock_answer::none; }, "unsuspend_job"},
+      {"a restart whose lock is another's now: asks for it, the Job stays suspended",
+       [&](observation& o) {
+         live(o);
+         o.lock = lock_answer::none;
+         hold(o, "openbaocluster/backup", model::cluster_operation::backup);
+       },
+       "acquire_lock"},
+      {"the grant is gone by the live read: the suspended Job is deleted",
+       [&](observation& o) {
+         live(o);
+         hold(o, "openbaorestore/other/uid-9", model::cluster_operation::restore);
+       },
+       "delete_job"},
+      {"the grant is gone and the Job is being deleted: wait",
+       [&](observation& o) {
+         live(o);
+         o.cluster->status.lock.reset();
+         o.job.deleting = true;
+       },
+       "wait"},
+      {"the grant is gone and the Job with it: LockLost",
+       [&](observation& o) {
+         live(o);
+         o.cluster->status.lock.reset();
+         o.job.state = job_state::missing;
+       },
+       "Failed/LockLost"},
+      {"told the lock is lost: the suspended Job goes first",
+       [&](observation& o) { live(o); o.lock = lock_answer::lost; }, "delete_job"},
+      {"someone deletes the suspended Job: wait and see",
+       [&](observation& o) { live(o); o.job.deleting = true; }, "wait"},
+      {"unsuspended (by the patch): the restore runs",
+       [&](observation& o) { live(o); o.job.state = job_state::running; }, "update_status"},
+      {"a Job not ours under our name: never started", [&](observation& o) {
+         live(o);
+         o.job.state = job_state::foreign;
+       },
+       "Failed/JobConflict"},
+      {"no Job (yet): created", [](observation& o) { o.job.state = job_state::missing; },
+       "create_job"},
+    },
+    restore_phase::validating);
+  // The fence is the live read's: never 0 when the stored lock has one.
+  auto o = with_suspended_job();
+  o.cluster_read_after_job = true;
+  o.fence = 0; // a restarted actor that no grant told
+  auto s = decide(o);
+  CAF_CHECK(s.kind == step_kind::unsuspend_job);
+  CAF_CHECK_EQUAL(s.fence, 7);
+  o.cluster->status.lock->fence = 0; // upstream's CRD pruned it: 0, and safety needs none
+  CAF_CHECK_EQUAL(decide(o).fence, 0);
+  // The live read is never a cached one, whatever the lock answer.
+  o.cluster_read_after_job = false;
+  for (auto lock : {lock_answer::none, lock_answer::granted}) {
+    o.lock = lock;
+    auto look = decide(o);
+    CAF_CHECK(look.kind == step_kind::look_up_cluster);
+    CAF_CHECK(!look.cached);
+  }
+}
+
+CAF_TEST(a running restore whose Job is suspended watches it and stops it when the lock goes) {
+  check_rows(
+    {
+      {"suspended after it started: watched (its deadline runs)", [](observation&) {},
+       "watch_job"},
+      {"the lock is another's: the suspended Job is deleted",
+       [](observation& o) { hold(o, "openbaorestore/other/uid-9", model::cluster_operation::restore); },
+       "delete_job"},
+      {"being deleted: wait",
+       [](observation& o) {
+         o.lock = lock_answer::lost;
+         o.job.deleting = true;
+       },
+       "wait"},
+    },
+    restore_phase::running);
+}
+
+CAF_TEST(a finished restore deletes a suspended Job that landed late before it releases) {
+  for (auto phase : {restore_phase::completed, restore_phase::failed}) {
+    check_rows(
+      {
+        {"Job not known: looked up while the lock is ours",
+         [](observation& o) { o.job.state = job_state::unknown; }, "look_up_job"},
+        {"a suspended Job (a create that landed late): deleted", [](observation&) {},
+         "delete_job"},
+        {"being deleted: wait", [](observation& o) { o.job.deleting = true; }, "wait"},
+        {"gone: the lock is released",
+         [](observation& o) { o.job.state = job_state::missing; }, "release_lock"},
+        {"the Job that ran stays (it is the record's): the lock is released",
+         [](observation& o) { o.job.state = job_state::succeeded; }, "release_lock"},
+        {"a failed Job stays too", [](observation& o) { o.job.state = job_state::failed; },
+         "release_lock"},
+        {"the lock is not ours: nothing to do, no lookup",
+         [](observation& o) {
+           o.cluster->status.lock.reset();
+           o.job.state = job_state::unknown;
+         },
+         "done"},
+      },
+      phase);
+  }
+}
+
+CAF_TEST(deleting a restore deletes a suspended Job and looks again after the release) {
+  auto deleting = [](observation& o) { o.restore.metadata.deletion_timestamp = at(0); };
+  for (auto phase : {restore_phase::validating, restore_phase::running, restore_phase::failed}) {
+    check_rows(
+      {
+        {"a suspended Job: deleted", deleting, "delete_job"},
+        {"deleting: wait", [&](observation& o) { deleting(o); o.job.deleting = true; }, "wait"},
+        {"gone: the lock is released",
+         [&](observation& o) { deleting(o); o.job.state = job_state::missing; }, "release_lock"},
+        // After the release the actor forgets the Job: "none then" is not "none ever".
+        {"released: the Job is looked up once more",
+         [&](observation& o) {
+           deleting(o);
+           o.cluster->status.lock.reset();
+           o.lock = lock_answer::released;
+           o.job.state = job_state::unknown;
+         },
+         "look_up_job"},
+        {"a create that landed meanwhile: deleted too",
+         [&](observation& o) {
+           deleting(o);
+           o.cluster->status.lock.reset();
+           o.lock = lock_answer::released;
+         },
+         "delete_job"},
+        {"still none: the finalizer goes",
+         [&](observation& o) {
+           deleting(o);
+           o.cluster->status.lock.reset();
+           o.lock = lock_answer::released;
+           o.job.state = job_state::missing;
+         },
+         "remove_finalizer"},
+      },
+      phase);
+  }
 }

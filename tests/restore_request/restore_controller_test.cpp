@@ -205,6 +205,33 @@ CAF_TEST(a finished restore that owes nothing gets no actor) {
   CAF_CHECK_EQUAL(lock_holder(), "");
 }
 
+CAF_TEST(a suspended Job that lands after its restore is gone is deleted by the controller) {
+  start_controller(0);
+  auto gone = store->put(make_restore("gone"));
+  auto ran = store->put(make_restore("ran"));
+  auto c = store->cluster("tenant-a", "vault");
+  // A restore whose Job ran (not suspended): the garbage collector's, never the controller's.
+  auto ran_job = build_restore_job(ran, *c, 5, config.job);
+  ran_job.spec.suspend = false;
+  store->put(ran_job);
+  for (const auto& r : {gone, ran})
+    caf::anon_send(controller, gateway::watch_event<model::openbao_restore>{
+                                 0, gateway::watch_event_type::deleted, r});
+  settle();
+  // The create of the gone restore's Job was held by the network: it lands 30 s later,
+  // suspended, owned by a restore that no longer exists.
+  pass(30s);
+  store->put(build_restore_job(gone, *c, 0, config.job));
+  CAF_REQUIRE(store->job("tenant-a", "restore-gone"));
+  run_for(20s, 1s);
+  CAF_CHECK(!store->job("tenant-a", "restore-gone"));
+  CAF_CHECK(store->job("tenant-a", "restore-ran"));
+  std::size_t deletes = 0;
+  for (const auto& call : store->calls())
+    deletes += call.verb == gateway::verb::delete_ && call.kind == "Job" ? 1 : 0;
+  CAF_CHECK_EQUAL(deletes, 1u);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
 
 // Issue 16 finding 5: a restore that does not decode (`force: "yes"` past a schema-less

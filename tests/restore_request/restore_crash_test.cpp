@@ -33,8 +33,12 @@ std::string run_to_end(restore_fixture& f) {
     if (first_uid.empty())
       first_uid = j->metadata.uid;
     CAF_CHECK_EQUAL(j->metadata.uid, first_uid); // never a second Job
-    if (j->status.conditions.empty())
+    if (j->spec.suspend.value_or(false))
+      continue; // no pod until the restore unsuspends it, after any kill
+    if (j->status.conditions.empty()) {
+      CAF_CHECK_EQUAL(f.lock_holder(), f.holder()); // started only under its lock
       f.finish_job(true);
+    }
   }
   f.run_for(3s);
   return first_uid;

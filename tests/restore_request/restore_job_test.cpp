@@ -209,3 +209,22 @@ CAF_TEST(unacceptable names what the API server would refuse) {
   bad_sa.metadata.name = "x_y";
   CAF_CHECK_EQUAL(unacceptable(j, bad_sa).size(), 1u);
 }
+
+CAF_TEST(a restore Job is created suspended and only a suspended one of a gone restore is abandoned) {
+  auto r = restore_fixture();
+  auto c = cluster_fixture();
+  auto j = build_restore_job(r, c, 7, {});
+  CAF_CHECK(j.spec.suspend == std::optional<bool>{true});
+  CAF_CHECK(is_abandoned_suspended_job(j, r.metadata.uid));
+  CAF_CHECK(!is_abandoned_suspended_job(j, "another-uid")); // its owner may still exist
+  CAF_CHECK(!is_abandoned_suspended_job(j, ""));
+  auto started = j;
+  started.spec.suspend = false; // it may have run: the garbage collector's, by owner
+  CAF_CHECK(!is_abandoned_suspended_job(started, r.metadata.uid));
+  auto foreign = j;
+  foreign.metadata.labels[label_managed_by] = "openbao-operator";
+  CAF_CHECK(!is_abandoned_suspended_job(foreign, r.metadata.uid));
+  auto other_component = j;
+  other_component.metadata.labels[label_component] = "backup";
+  CAF_CHECK(!is_abandoned_suspended_job(other_component, r.metadata.uid));
+}

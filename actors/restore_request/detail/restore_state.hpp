@@ -93,6 +93,8 @@ void look_up_cluster(self_ptr self, bool cached);
 void look_up_job(self_ptr self);
 /// The pod's ServiceAccount (created when missing, owned by the cluster), then the Job.
 void create_job(self_ptr self);
+/// spec.suspend false, with `fence` (when not 0) as the Job's fence annotation.
+void unsuspend_job(self_ptr self, std::int64_t fence);
 void delete_job(self_ptr self);
 void watch_job(self_ptr self);
 
