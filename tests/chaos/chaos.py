@@ -649,7 +649,7 @@ def describe(obj):
     if (obj.get("spec") or {}).get("suspend") is not None:
         out["suspend"] = obj["spec"]["suspend"]
     st = obj.get("status") or {}
-    for k in ("phase", "reason", "message", "operationLock", "conditions"):
+    for k in ("phase", "reason", "message", "operationLock"):
         if k in st:
             out[k] = st[k]
     if obj.get("kind") == "Job" or "ownerReferences" in m:
@@ -690,6 +690,8 @@ def main():
         a.seed = int(os.environ["CHAOS_SEED"])
     if a.seed is None:
         a.seed = random.SystemRandom().randrange(1, 2**31)
+    a.bin = os.path.abspath(a.bin)
+    a.src = os.path.abspath(a.src)
     print("chaos: seed %d (rerun with --seed %d)" % (a.seed, a.seed), flush=True)
     print("chaos: %s" % " ".join("--%s=%s" % (k.replace("_", "-"), v)
                                  for k, v in sorted(vars(a).items())

@@ -93,6 +93,7 @@ class History:
         self.ran = {}         # restore uid -> set of job uids ever seen running
         self.violations = []
         self.events = 0
+        self.reported_jobs = set()  # Jobs already reported running without the lock
 
 
 def _cluster_of_job(h, job, owner):
@@ -114,7 +115,8 @@ def _check_running(h, rv, running):
         ckey = _cluster_of_job(h, job, owner)
         cluster = h.clusters.get(ckey)
         holder = lock_holder(cluster) if cluster else "<cluster missing>"
-        if owner is None or holder_uid(holder) != owner:
+        if (owner is None or holder_uid(holder) != owner) and juid not in h.reported_jobs:
+            h.reported_jobs.add(juid)  # once per Job: the first moment says it all
             r = h.restore_by_uid.get(owner, {})
             h.violations.append(Violation(
                 "job-without-lock",
@@ -123,7 +125,6 @@ def _check_running(h, rv, running):
                     rv, key(job), juid, key(r) if r else "?", owner, phase(r),
                     ", deleted" if owner in h.deleted_restores else "", ckey, holder or "nobody"),
                 [job, cluster, r]))
-            running.discard(juid)  # reported once per Job and episode
 
 
 def replay(events):
