@@ -105,6 +105,7 @@ void write_finalizers(self_ptr self, bool add) {
 
 void write_status(self_ptr self, const status_update& update, std::optional<event_note> event,
                   std::function<void()> then);
+std::optional<api_errc> api_code_of(const caf::error& e);
 
 /// The Event of a step (the Completed or failure Event of a terminal status) is written
 /// before the status, under its deterministic name, and retried with the step until it is
@@ -125,6 +126,14 @@ void write_event_then_status(self_ptr self, const status_update& update, const e
           [self, update, then](caf::error& e) {
             if (e == api_errc::already_exists)
               return write_status(self, update, {}, then);
+            // An Event the API server refuses for good (422: say its name is invalid, as
+            // for a restore a schema-less server let through) can never be written: the
+            // status goes on without it rather than wait forever, and the log says so.
+            if (classify_failure(api_code_of(e), request_kind::create) == failure_class::permanent) {
+              say(self, "event refused, status written without it: " + gateway::api_error_message(e),
+                  log_entry::severity::warn);
+              return write_status(self, update, {}, then);
+            }
             retry_later(self, "event write")(e);
           });
 }
