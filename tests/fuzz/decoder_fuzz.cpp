@@ -5,12 +5,23 @@
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
+#include <type_traits>
 
 #include "model/codec.hpp"
 
 namespace {
 
 using namespace baorestore::model;
+
+/// What a lenient read noted but no encoder writes back: the spec fields it did not know
+/// (kept so that judging the restore can name them, DESIGN §2). The round trip is of the
+/// value without them.
+template <class T>
+T encoded_part(T v) {
+  if constexpr (std::is_same_v<T, openbao_restore>)
+    v.spec.unknown_fields.clear();
+  return v;
+}
 
 template <class Decode>
 void check(std::string_view input, Decode decode) {
@@ -20,7 +31,7 @@ void check(std::string_view input, Decode decode) {
   if (!first)
     return;
   auto again = decode(to_json(*first.value), decode_options{});
-  if (!again || !(*again.value == *first.value))
+  if (!again || !(encoded_part(*again.value) == encoded_part(*first.value)))
     std::abort();
 }
 
