@@ -6,7 +6,7 @@
 # ---- build -------------------------------------------------------------------------------
 FROM debian:bookworm-slim AS build
 # The packages of scripts/packages.txt that building the `baorestore` target needs. Left out:
-# clang (fuzzing only), prometheus (promtool), openssl and curl (test clients).
+# clang and libclang-rt-14-dev (fuzzing only), prometheus (promtool), openssl and curl (test clients).
 # tests/deploy/dockerfile_test.sh checks both stages against the build (no Docker engine runs
 # where the tests do). librapidcheck-dev stays: the top-level CMakeLists.txt requires it at
 # configure time, although the binary does not link it.

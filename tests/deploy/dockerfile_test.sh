@@ -34,7 +34,7 @@ has() { grep -qx -- "$2" <<<"$1"; }
 
 echo "+ the build stage installs what the build needs"
 # Used by the tests and the fuzzer only, never by building the baorestore target.
-tests_only="clang prometheus openssl curl"
+tests_only="clang libclang-rt-14-dev prometheus openssl curl"
 missing=()
 while read -r p; do
   [[ " $tests_only " == *" $p "* ]] && continue
