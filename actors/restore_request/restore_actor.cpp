@@ -28,20 +28,26 @@ void say(self_ptr self, const std::string& what, log_entry::severity level) {
   st.config.log(e);
 }
 
-void say_failed(self_ptr self, const std::string& reason, const std::string& message) {
+/// A warning line of a Failed restore: `what` ("failed", "done") with its reason and message.
+void say_failure(self_ptr self, const char* what, const std::string& reason,
+                 const std::string& message) {
   auto& st = self->state;
   if (!st.config.log)
     return;
-  st.last_log = "failed";
+  st.last_log = what;
   log_entry e;
   e.level = log_entry::severity::warn;
   e.namespace_ = st.ns;
   e.name = st.name_;
   e.phase = "Failed";
-  e.msg = "failed";
+  e.msg = what;
   e.reason = reason;
   e.message = message;
   st.config.log(e);
+}
+
+void say_failed(self_ptr self, const std::string& reason, const std::string& message) {
+  say_failure(self, "failed", reason, message);
 }
 
 void say_done(self_ptr self) {
@@ -54,18 +60,7 @@ void say_done(self_ptr self) {
   for (const auto& c : status.conditions)
     if (c.type == condition_restore_complete)
       reason = c.reason;
-  if (!st.config.log)
-    return;
-  st.last_log = "done";
-  log_entry e;
-  e.level = log_entry::severity::warn;
-  e.namespace_ = st.ns;
-  e.name = st.name_;
-  e.phase = "Failed";
-  e.msg = "done";
-  e.reason = reason;
-  e.message = status.message;
-  st.config.log(e);
+  say_failure(self, "done", reason, status.message);
 }
 
 cluster_lock::cluster_key cluster_key_of(self_ptr self) {
